@@ -1,0 +1,17 @@
+"""Decorators for LightningModule methods."""
+from functools import wraps
+
+from pytorch_lightning.utilities.apply_func import move_data_to_device
+
+
+def auto_move_data(fn):
+    """Move the tensors given to ``forward`` to the module's device (for inference from plain code)."""
+
+    @wraps(fn)
+    def wrapped(self, *args, **kwargs):
+        device = self.device
+        args = move_data_to_device(args, device)
+        kwargs = move_data_to_device(kwargs, device)
+        return fn(self, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,1 @@
+from pytorch_lightning.trainer.trainer import Trainer  # noqa: F401

@@ -1,0 +1,79 @@
+"""Dataloader plumbing: resolving the loaders, counting and limiting their batches, iterating."""
+import math
+import warnings
+from typing import Any, Callable, Iterator, List, Tuple, Union
+
+from torch.utils.data import DataLoader, RandomSampler, SequentialSampler
+
+from pytorch_lightning.utilities.exceptions import MisconfigurationException
+
+
+def resolve_loaders(given: Any, model_hook: Callable[[], Any], name: str) -> List[Any]:
+    """Loaders passed to ``fit``/``test`` win over the model's hook; always a list (maybe empty)."""
+    loaders = given if given is not None else model_hook()
+    if loaders is None:
+        return []
+    if isinstance(loaders, (list, tuple)):
+        loaders = list(loaders)
+    else:
+        loaders = [loaders]
+    for loader in loaders:
+        if not hasattr(loader, "__iter__"):
+            raise MisconfigurationException(f"`{name}` must give an iterable (a DataLoader), got {type(loader).__name__}")
+    return loaders
+
+
+def batch_count(loader: Any) -> Union[int, float]:
+    """``len(loader)``, or ``inf`` for iterable datasets without a length."""
+    try:
+        return len(loader)
+    except (TypeError, NotImplementedError):
+        return math.inf
+
+
+def apply_limit(count: Union[int, float], limit: Union[int, float], name: str) -> Union[int, float]:
+    """A float limit is a fraction of the batches, an int limit a count."""
+    if isinstance(limit, float):
+        if limit == 1.0:
+            return count
+        if count == math.inf:
+            if limit == 0.0:
+                return 0
+            raise MisconfigurationException(
+                f"`{name}={limit}` is a fraction, but the dataloader has no length; pass an int count instead")
+        return int(count * limit)
+    return min(count, limit)
+
+
+def iter_with_last(loader: Any, limit: Union[int, float]) -> Iterator[Tuple[int, Any, bool]]:
+    """Yield ``(index, batch, is_last)`` for at most ``limit`` batches, looking one batch ahead."""
+    if limit <= 0:
+        return
+    iterator = iter(loader)
+    try:
+        upcoming = next(iterator)
+    except StopIteration:
+        return
+    index = 0
+    while True:
+        current = upcoming
+        if index + 1 >= limit:
+            yield index, current, True
+            return
+        try:
+            upcoming = next(iterator)
+        except StopIteration:
+            yield index, current, True
+            return
+        yield index, current, False
+        index += 1
+
+
+def no_shuffle(loader: Any) -> Any:
+    """The same DataLoader without shuffling (``overfit_batches`` must see the same batches)."""
+    if not isinstance(loader, DataLoader) or not isinstance(loader.sampler, RandomSampler):
+        return loader
+    warnings.warn("You requested to overfit but enabled train dataloader shuffling; turning shuffling off")
+    return DataLoader(loader.dataset, batch_size=loader.batch_size, sampler=SequentialSampler(loader.dataset),
+                      num_workers=loader.num_workers, collate_fn=loader.collate_fn, pin_memory=loader.pin_memory,
+                      drop_last=loader.drop_last, timeout=loader.timeout, worker_init_fn=loader.worker_init_fn)

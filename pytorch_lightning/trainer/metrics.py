@@ -1,0 +1,196 @@
+"""What the steps return becomes ``callback_metrics``, progress-bar metrics and logged metrics.
+
+Nothing here reads a tensor's value on the host per step: losses stay on their device until a
+logger or the progress bar asks for them.
+"""
+from collections import deque
+from typing import Any, Deque, Dict, List, Optional
+
+import torch
+
+from pytorch_lightning.utilities.exceptions import MisconfigurationException
+
+_RESERVED = ("progress_bar", "log", "hiddens")
+
+
+def _detach(value: Any) -> Any:
+    return value.detach() if isinstance(value, torch.Tensor) else value
+
+
+def _to_log_value(value: Any) -> Any:
+    if isinstance(value, torch.Tensor):
+        return value.item() if value.numel() == 1 else value
+    return value
+
+
+class _MeanTracker:
+    """Running sums of ``self.log(..., on_epoch=True)`` values, kept on device."""
+
+    def __init__(self):
+        self.sums: Dict[str, Any] = {}
+        self.counts: Dict[str, int] = {}
+        self.flags: Dict[str, Dict[str, Any]] = {}
+
+    def add(self, name: str, entry: Dict[str, Any]) -> None:
+        value = entry["value"]
+        self.sums[name] = self.sums.get(name, 0.0) + (value.float() if isinstance(value, torch.Tensor) else value)
+        self.counts[name] = self.counts.get(name, 0) + 1
+        self.flags[name] = entry
+
+    def means(self) -> Dict[str, Any]:
+        out = {name: self.sums[name] / self.counts[name] for name in self.sums}
+        return out
+
+    def clear(self) -> None:
+        self.sums, self.counts, self.flags = {}, {}, {}
+
+
+class StepMetrics:
+    """The trainer's metric bookkeeping for one fit."""
+
+    RUNNING_WINDOW = 20
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self) -> None:
+        self._recent: Deque[torch.Tensor] = deque(maxlen=self.RUNNING_WINDOW)
+        self._micro: Dict[int, List[torch.Tensor]] = {}
+        self._pending_log: Dict[str, Any] = {}
+        self._pending_step = 0
+        self._train_epoch = _MeanTracker()
+        self._eval_epoch = _MeanTracker()
+
+    # -------------------------------------------------------------- training
+    def process_train_output(self, trainer, output: Any) -> Optional[Dict[str, Any]]:
+        """Split a ``training_step`` output into the loss and its metrics; None skips the batch."""
+        model = trainer.model
+        if output is None:
+            model._logged = {}
+            return None
+        if isinstance(output, torch.Tensor):
+            loss, extra, progress, log = output, {}, {}, {}
+            epoch_output = {"loss": output.detach()}
+        elif isinstance(output, dict):
+            if "loss" not in output:
+                raise MisconfigurationException(
+                    f"The dict returned by `training_step` needs a 'loss' key; got keys {sorted(output)}")
+            loss = output["loss"]
+            progress = output.get("progress_bar") or {}
+            log = output.get("log") or {}
+            extra = {k: v for k, v in output.items() if k not in _RESERVED}
+            epoch_output = {k: _detach(v) for k, v in output.items() if k != "hiddens"}
+        else:
+            raise MisconfigurationException(
+                f"`training_step` must return a loss tensor, a dict with 'loss', or None; got {type(output).__name__}")
+        if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
+            raise MisconfigurationException(
+                f"The training loss must be a scalar tensor, got {type(loss).__name__}"
+                + (f" of shape {tuple(loss.shape)}" if isinstance(loss, torch.Tensor) else ""))
+        if not loss.requires_grad:
+            raise MisconfigurationException(
+                "The loss returned by `training_step` does not require grad: it was computed without the "
+                "model's parameters (or under torch.no_grad())")
+        detached = loss.detach()
+        self._recent.append(detached)
+        callback = trainer.callback_metrics
+        callback.update({k: _detach(v) for k, v in extra.items()})
+        callback["loss"] = detached
+        progress = {k: _detach(v) for k, v in progress.items()}
+        log = {k: _detach(v) for k, v in log.items()}
+        if model._logged:
+            for name, entry in model._logged.items():
+                on_step = True if entry["on_step"] is None else entry["on_step"]
+                if on_step:
+                    key = f"{name}_step" if entry["on_epoch"] else name
+                    if entry["logger"]:
+                        log[key] = entry["value"]
+                    if entry["prog_bar"]:
+                        progress[key] = entry["value"]
+                    callback[key] = entry["value"]
+                if entry["on_epoch"]:
+                    self._train_epoch.add(name, entry)
+            model._logged = {}
+        callback.update(progress)
+        callback.update(log)
+        trainer.progress_bar_metrics.update(progress)
+        self._pending_log = log
+        self._pending_step = trainer.global_step
+        return {"loss": loss, "output": epoch_output}
+
+    def add_micro_batch_loss(self, loss: torch.Tensor, opt_idx: int = 0) -> None:
+        self._micro.setdefault(opt_idx, []).append(loss)
+
+    def step_loss(self, opt_idx: int = 0) -> Optional[torch.Tensor]:
+        """Mean loss of the micro-batches since the last optimizer step of ``opt_idx`` (on device)."""
+        losses = self._micro.pop(opt_idx, [])
+        if not losses:
+            return None
+        return losses[0] if len(losses) == 1 else torch.stack(losses).mean()
+
+    def running_loss(self) -> Optional[float]:
+        if not self._recent:
+            return None
+        return torch.stack(list(self._recent)).float().mean().item()
+
+    def flush_to_logger(self, trainer) -> None:
+        if not self._pending_log:
+            return
+        metrics = {k: _to_log_value(v) for k, v in self._pending_log.items()}
+        trainer.logged_metrics.update(metrics)
+        if trainer.logger is not None:
+            metrics["epoch"] = trainer.current_epoch
+            trainer.logger.agg_and_log_metrics(metrics, step=self._pending_step)
+        self._pending_log = {}
+
+    def log_epoch_means(self, trainer) -> None:
+        """Epoch means of ``self.log(..., on_epoch=True)`` from training steps."""
+        if not self._train_epoch.sums:
+            return
+        result = self._split_means(self._train_epoch, suffix_when_both=True)
+        self._train_epoch.clear()
+        self.record_result(trainer, result, log_step=True)
+
+    # ------------------------------------------------------------ evaluation
+    def collect_eval_logs(self, model) -> None:
+        for name, entry in model._logged.items():
+            self._eval_epoch.add(name, entry)
+        model._logged = {}
+
+    def eval_log_means(self) -> Dict[str, Dict[str, Any]]:
+        if not self._eval_epoch.sums:
+            return {}
+        result = self._split_means(self._eval_epoch, suffix_when_both=False)
+        self._eval_epoch.clear()
+        return {"log": result.pop("log"), "progress_bar": result.pop("progress_bar"), "callback": result}
+
+    @staticmethod
+    def _split_means(tracker: _MeanTracker, suffix_when_both: bool) -> Dict[str, Any]:
+        log, progress, callback = {}, {}, {}
+        for name, value in tracker.means().items():
+            entry = tracker.flags[name]
+            key = f"{name}_epoch" if suffix_when_both and entry["on_step"] else name
+            callback[key] = value
+            if entry["logger"]:
+                log[key] = value
+            if entry["prog_bar"]:
+                progress[key] = value
+        return dict(callback, log=log, progress_bar=progress)
+
+    # --------------------------------------------------------------- results
+    def record_result(self, trainer, result: Dict[str, Any], log_step: bool) -> Dict[str, Any]:
+        """Put an epoch-end result dict into the trainer's metrics and log its ``'log'`` part now."""
+        progress = {k: _detach(v) for k, v in (result.get("progress_bar") or {}).items()}
+        log = {k: _detach(v) for k, v in (result.get("log") or {}).items()}
+        flat = {k: _detach(v) for k, v in result.items() if k not in _RESERVED}
+        flat.update(progress)
+        flat.update(log)
+        trainer.callback_metrics.update(flat)
+        trainer.progress_bar_metrics.update(progress)
+        if log:
+            values = {k: _to_log_value(v) for k, v in log.items()}
+            trainer.logged_metrics.update(values)
+            if trainer.logger is not None and log_step:
+                values["epoch"] = trainer.current_epoch
+                trainer.logger.agg_and_log_metrics(values, step=trainer.global_step)
+        return flat
