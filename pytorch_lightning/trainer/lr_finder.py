@@ -143,7 +143,7 @@ def suggest_index(lrs: Sequence[float], losses: Sequence[float], skip_begin: int
             shrunk, with a warning, when they leave no point.
         filter_size: width of the zero-phase moving average; None picks ``default_filter_size``,
             1 turns it off; shrunk to fit short curves.
-        method: 'steepest' (most negative slope), 'valley' (middle of the longest descending
+        method: 'steepest' (most negative slope before the lowest smoothed loss), 'valley' (middle of the longest descending
             stretch) or 'minimum' (the lowest smoothed loss; the caller divides its lr by 10).
         log_x: slopes against ``log10(lr)`` (exponential sweeps) instead of ``lr``.
     """
@@ -190,6 +190,11 @@ def suggest_index(lrs: Sequence[float], losses: Sequence[float], skip_begin: int
         return int(index_map[k]), None
     x = np.log10(lrs_arr[index_map]) if log_x else lrs_arr[index_map]
     grad = np.gradient(y, x) if np.all(np.diff(x) > 0) else np.gradient(y)
+    # Only the descent that leads to the lowest loss counts: past the minimum the network has
+    # diverged, and the fall back from a spike there is steep but useless.
+    lowest = begin + int(np.argmin(y[begin:stop]))
+    if lowest > begin:
+        stop = lowest + 1
     return int(index_map[begin + int(np.argmin(grad[begin:stop]))]), None
 
 
