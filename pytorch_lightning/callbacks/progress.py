@@ -75,12 +75,7 @@ class ProgressBar(ProgressBarBase):
 
     def on_epoch_start(self, trainer, pl_module):
         super().on_epoch_start(trainer, pl_module)
-        val_total = 0
-        if trainer._val_enabled() and trainer._epoch_end_validation_due():
-            checks = 1 if trainer.val_check_batch == float("inf") else max(
-                1, int(trainer.num_training_batches // trainer.val_check_batch))
-            val_total = sum(trainer.num_val_batches) * checks
-        total = trainer.num_training_batches + val_total
+        total = trainer.num_training_batches + trainer.num_val_batches_this_epoch
         if self.main_progress_bar is None:
             self.main_progress_bar = self._bar("Training", _total(total), leave=True, position=0)
         else:

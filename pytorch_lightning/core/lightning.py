@@ -6,7 +6,7 @@ Every hook is optional except ``training_step``, ``train_dataloader`` (or a load
 """
 import inspect
 from argparse import Namespace
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Union
 
 import torch
 from torch import nn

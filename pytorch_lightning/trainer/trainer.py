@@ -26,7 +26,7 @@ Model hooks run first, then each callback's hook of the same name (see ``_call_h
 import math
 import os
 import warnings
-from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import torch
 
@@ -269,6 +269,14 @@ class Trainer:
         return True
 
     @property
+    def num_val_batches_this_epoch(self) -> Union[int, float]:
+        """Validation batches the current epoch will run (0 when it does not validate)."""
+        if not self._val_enabled() or not self._epoch_end_validation_due():
+            return 0
+        checks = 1 if self.val_check_batch == math.inf else int(self.num_training_batches // self.val_check_batch)
+        return sum(self.num_val_batches) * checks
+
+    @property
     def progress_bar_callback(self) -> Optional[ProgressBarBase]:
         return next((c for c in self.callbacks if isinstance(c, ProgressBarBase)), None)
 
@@ -371,28 +379,25 @@ class Trainer:
         self._call_hook("on_epoch_start")
         self._call_hook("on_train_epoch_start", model=False)
         self.model.train()
+        keep_outputs = is_overridden("training_epoch_end", self.model)
         outputs: List[Any] = []
-        validated = False
         for batch_idx, batch, is_last in iter_with_last(self.train_dataloader, self.num_training_batches):
             self.batch_idx = batch_idx
             output = self._run_train_batch(batch, batch_idx, is_last)
             if output is _SKIP_EPOCH:
                 break
-            if output is not None:
+            if output is not None and keep_outputs:
                 outputs.append(output)
             self.total_batch_idx += 1
             if self._should_validate(batch_idx, is_last):
                 self._run_evaluation(test=False)
-                validated = validated or is_last
             if self.should_stop and self._may_stop():
                 break
-        if is_overridden("training_epoch_end", self.model):
+        if keep_outputs:
             result = self.model.training_epoch_end(outputs)
             if result is not None:
                 self._record_epoch_result(result)
         self._metrics.log_epoch_means(self)
-        if not validated and self._val_enabled() and self._epoch_end_validation_due():
-            self._run_evaluation(test=False)
         optim_utils.step_schedulers(self.lr_schedulers, "epoch", epoch + 1, self.callback_metrics)
         self._call_hook("on_epoch_end")
         self._call_hook("on_train_epoch_end", model=False)
@@ -529,11 +534,12 @@ class Trainer:
         return (self.current_epoch + 1) % self.check_val_every_n_epoch == 0
 
     def _should_validate(self, batch_idx: int, is_last: bool) -> bool:
+        """Validation runs every ``val_check_batch`` batches (at the epoch's end for unsized loaders)."""
         if not self._val_enabled() or not self._epoch_end_validation_due():
             return False
         if self.val_check_batch == math.inf:
-            return False
-        return (batch_idx + 1) % self.val_check_batch == 0 or (is_last and self.val_check_batch <= batch_idx + 1)
+            return is_last
+        return (batch_idx + 1) % self.val_check_batch == 0
 
     def _run_sanity_check(self) -> None:
         steps = self.num_sanity_val_steps
@@ -546,7 +552,7 @@ class Trainer:
         finally:
             self.running_sanity_check = False
         self._call_hook("on_sanity_check_end", model=False)
-        self.callback_metrics = {}
+        self.callback_metrics.clear()
 
     def _run_evaluation(self, test: bool, max_batches: Optional[int] = None) -> List[Dict[str, Any]]:
         """Validation or test over every loader, between a save and a restore of the RNG states."""
@@ -638,7 +644,7 @@ class Trainer:
             self._call_hook("teardown", "test")
         finally:
             self.testing = False
-        return results
+        return [{k: _display_value(v) for k, v in r.items()} for r in results]
 
     # ------------------------------------------------------------------ data
     def _load_train_data(self, model: LightningModule) -> None:
@@ -658,11 +664,12 @@ class Trainer:
                 f"{self.limit_train_batches!r}`): there is nothing to train on")
         interval = self.val_check_interval
         if isinstance(interval, float):
-            if interval >= 1.0:
+            if self.num_training_batches == math.inf:
+                if interval != 1.0:
+                    raise MisconfigurationException(
+                        f"`val_check_interval={interval}` is a fraction, but the train dataloader has no length; "
+                        "pass an int count of batches")
                 self.val_check_batch = math.inf
-            elif self.num_training_batches == math.inf:
-                raise MisconfigurationException(
-                    "A fractional `val_check_interval` needs a train dataloader with a length; pass an int")
             else:
                 self.val_check_batch = max(1, int(self.num_training_batches * interval))
         else:
@@ -711,6 +718,13 @@ class _NullContext:
 
 _NULL_CONTEXT = _NullContext()
 _SKIP_EPOCH = object()
+
+
+def _display_value(value: Any) -> Any:
+    """A one-element tensor as a python number (for results handed back to the user)."""
+    if isinstance(value, torch.Tensor) and value.numel() == 1:
+        return value.item()
+    return value
 
 
 def _display(value: Any) -> Any:
