@@ -53,7 +53,10 @@ class StepMetrics:
     def __init__(self):
         self.reset()
 
-    def reset(self) -> None:
+    def reset(self, track_running_loss: bool = True) -> None:
+        """``track_running_loss``: keep the last losses for ``running_loss`` (only a progress bar reads
+        them; holding them alive costs a little every step)."""
+        self._track_running_loss = track_running_loss
         self._recent: Deque[torch.Tensor] = deque(maxlen=self.RUNNING_WINDOW)
         self._micro: Dict[int, List[torch.Tensor]] = {}
         self._pending_log: Dict[str, Any] = {}
@@ -69,17 +72,15 @@ class StepMetrics:
             model._logged = {}
             return None
         if isinstance(output, torch.Tensor):
-            loss, extra, progress, log = output, {}, {}, {}
-            epoch_output = {"loss": output.detach()}
+            loss, extra, progress, log = output, None, None, None
         elif isinstance(output, dict):
             if "loss" not in output:
                 raise MisconfigurationException(
                     f"The dict returned by `training_step` needs a 'loss' key; got keys {sorted(output)}")
             loss = output["loss"]
-            progress = output.get("progress_bar") or {}
-            log = output.get("log") or {}
-            extra = {k: v for k, v in output.items() if k not in _RESERVED}
-            epoch_output = {k: _detach(v) for k, v in output.items() if k != "hiddens"}
+            progress = output.get("progress_bar")
+            log = output.get("log")
+            extra = {k: _detach(v) for k, v in output.items() if k not in _RESERVED and k != "loss"}
         else:
             raise MisconfigurationException(
                 f"`training_step` must return a loss tensor, a dict with 'loss', or None; got {type(output).__name__}")
@@ -92,31 +93,42 @@ class StepMetrics:
                 "The loss returned by `training_step` does not require grad: it was computed without the "
                 "model's parameters (or under torch.no_grad())")
         detached = loss.detach()
-        self._recent.append(detached)
+        if self._track_running_loss:
+            self._recent.append(detached)
         callback = trainer.callback_metrics
-        callback.update({k: _detach(v) for k, v in extra.items()})
         callback["loss"] = detached
-        progress = {k: _detach(v) for k, v in progress.items()}
-        log = {k: _detach(v) for k, v in log.items()}
+        if extra is None:
+            epoch_output = {"loss": detached}
+        else:
+            callback.update(extra)
+            epoch_output = {k: _detach(v) for k, v in output.items() if k != "hiddens"}
+        progress = {k: _detach(v) for k, v in progress.items()} if progress else {}
+        log = {k: _detach(v) for k, v in log.items()} if log else {}
         if model._logged:
-            for name, entry in model._logged.items():
-                on_step = True if entry["on_step"] is None else entry["on_step"]
-                if on_step:
-                    key = f"{name}_step" if entry["on_epoch"] else name
-                    if entry["logger"]:
-                        log[key] = entry["value"]
-                    if entry["prog_bar"]:
-                        progress[key] = entry["value"]
-                    callback[key] = entry["value"]
-                if entry["on_epoch"]:
-                    self._train_epoch.add(name, entry)
-            model._logged = {}
-        callback.update(progress)
-        callback.update(log)
-        trainer.progress_bar_metrics.update(progress)
+            self._take_step_logs(model, callback, progress, log)
+        if progress:
+            callback.update(progress)
+            trainer.progress_bar_metrics.update(progress)
+        if log:
+            callback.update(log)
         self._pending_log = log
         self._pending_step = trainer.global_step
-        return {"loss": loss, "output": epoch_output}
+        return {"loss": loss, "detached": detached, "output": epoch_output}
+
+    def _take_step_logs(self, model, callback: Dict[str, Any], progress: Dict[str, Any], log: Dict[str, Any]):
+        """``self.log`` calls of a training step: on_step values now, on_epoch ones into the epoch mean."""
+        for name, entry in model._logged.items():
+            on_step = True if entry["on_step"] is None else entry["on_step"]
+            if on_step:
+                key = f"{name}_step" if entry["on_epoch"] else name
+                if entry["logger"]:
+                    log[key] = entry["value"]
+                if entry["prog_bar"]:
+                    progress[key] = entry["value"]
+                callback[key] = entry["value"]
+            if entry["on_epoch"]:
+                self._train_epoch.add(name, entry)
+        model._logged = {}
 
     def add_micro_batch_loss(self, loss: torch.Tensor, opt_idx: int = 0) -> None:
         self._micro.setdefault(opt_idx, []).append(loss)

@@ -218,6 +218,7 @@ class Trainer:
             self.callbacks.append(ProgressBar(self.progress_bar_refresh_rate, process_position))
 
         self.model: Optional[LightningModule] = None
+        self._has_training_step_end = False
         self.optimizers: List[torch.optim.Optimizer] = []
         self.lr_schedulers: List[Dict[str, Any]] = []
         self.optimizer_frequencies: List[int] = []
@@ -293,16 +294,12 @@ class Trainer:
     def _call_hook(self, name: str, *args, model: bool = True) -> Any:
         """Call the model's hook ``name(*args)``, then each callback's ``name(trainer, model, *args)``."""
         with self.profiler.profile(name):
-            output = None
-            if model:
-                hook = getattr(self.model, name, None)
-                if callable(hook):
-                    output = hook(*args)
+            output = getattr(self.model, name)(*args) if model else None
             for callback in self.callbacks:
-                hook = getattr(callback, name, None)
-                if callable(hook):
+                hook = getattr(callback, name, None)  # callbacks need not subclass Callback
+                if hook is not None:
                     hook(self, self.model, *args)
-            return output
+        return output
 
     # ------------------------------------------------------------------- fit
     def fit(self, model: LightningModule, train_dataloader=None, val_dataloaders=None) -> int:
@@ -315,6 +312,7 @@ class Trainer:
             raise MisconfigurationException("No `configure_optimizers()` method defined: the model has no optimizer")
         self.model = model
         model.trainer = self
+        self._has_training_step_end = is_overridden("training_step_end", model)
         self._train_source, self._val_source = train_dataloader, val_dataloaders
         self._call_hook("on_fit_start")
         model.prepare_data()
@@ -328,7 +326,7 @@ class Trainer:
         self.optimizers, self.lr_schedulers, self.optimizer_frequencies = optim_utils.init_optimizers(model)
         self.scaler = torch.amp.GradScaler("cuda") if self.use_amp else None
         self._reset_run_state()
-        self._metrics.reset()
+        self._metrics.reset(track_running_loss=self.progress_bar_callback is not None)
         self._load_train_data(model)
         self._load_val_data(model)
         if self.logger is not None:
@@ -446,7 +444,7 @@ class Trainer:
         args = [batch, batch_idx] + ([opt_idx] if len(self.optimizers) > 1 else [])
         with self._autocast():
             output = self.model.training_step(*args)
-            if is_overridden("training_step_end", self.model):
+            if self._has_training_step_end:
                 output = self.model.training_step_end(output)
         return output
 
@@ -460,7 +458,7 @@ class Trainer:
             loss = processed["loss"]
             if self.terminate_on_nan and not torch.isfinite(loss).all():
                 raise ValueError(f"The loss returned in `training_step` is {loss.item()} (terminate_on_nan=True)")
-            self._metrics.add_micro_batch_loss(loss.detach(), opt_idx)
+            self._metrics.add_micro_batch_loss(processed["detached"], opt_idx)
             scaled = loss / self.accumulate_grad_batches if self.accumulate_grad_batches > 1 else loss
             self.model.backward(self, scaled, optimizer, opt_idx)
             self.model.on_after_backward()

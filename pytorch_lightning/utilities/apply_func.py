@@ -19,19 +19,11 @@ def apply_to_collection(data: Any, dtype: type, function: Callable, *args, **kwa
 
 
 def move_data_to_device(batch: Any, device: torch.device) -> Any:
-    """Move every tensor of ``batch`` (tensors in nested lists, tuples and dicts) to ``device``."""
-    if device is None or device.type == "cpu" and not _has_device_tensor(batch):
+    """Move every tensor of ``batch`` (tensors in nested lists, tuples and dicts) to ``device``.
+
+    On the CPU the batch is returned as it is: loaders give CPU tensors, and walking the batch
+    every step would cost more than the rare move it could make.
+    """
+    if device is None or device.type == "cpu":
         return batch
-    non_blocking = device.type == "cuda"
-    return apply_to_collection(batch, torch.Tensor, lambda t: t.to(device, non_blocking=non_blocking))
-
-
-def _has_device_tensor(batch: Any) -> bool:
-    """True when some tensor in ``batch`` is not on the CPU (so a move to the CPU has work to do)."""
-    if isinstance(batch, torch.Tensor):
-        return batch.device.type != "cpu"
-    if isinstance(batch, Mapping):
-        return any(_has_device_tensor(v) for v in batch.values())
-    if isinstance(batch, Sequence) and not isinstance(batch, (str, bytes)):
-        return any(_has_device_tensor(v) for v in batch)
-    return False
+    return apply_to_collection(batch, torch.Tensor, lambda t: t.to(device, non_blocking=True))
