@@ -28,6 +28,15 @@ class LearningRateLogger(Callback):
             optimizer step; 'epoch' once per epoch.
         log_momentum: also log ``momentum-<name>`` (SGD's ``momentum``, Adam's ``betas[0]``).
 
+    Names: ``lr-<OptimizerClass>``, or the scheduler dict's ``'name'`` when given; a second and third
+    optimizer of the same name get ``-1`` and ``-2``; several parameter groups add ``/pg1``, ``/pg2``
+    (or ``/<group name>`` for a group with a ``'name'`` key). The values are kept in ``self.lrs``
+    (and ``self.momenta``), sent to the logger and put in ``trainer.callback_metrics``.
+
+    Raises:
+        MisconfigurationException: for an unknown ``logging_interval``, or at ``fit`` when the
+            Trainer has no logger.
+
     Example:
         >>> from pytorch_lightning import Trainer
         >>> lr_logger = LearningRateLogger(logging_interval='step')
@@ -49,8 +58,8 @@ class LearningRateLogger(Callback):
     def on_train_start(self, trainer, pl_module):
         if not trainer.logger:
             raise MisconfigurationException(
-                "Cannot use LearningRateLogger callback with Trainer that has no logger: pass `logger=True` or a "
-                "logger")
+                "`LearningRateLogger` needs a logger to write to, but the Trainer has none (`logger=False`): pass "
+                "`logger=True` or a logger")
         if not trainer.lr_schedulers:
             rank_zero_warn("You are using LearningRateLogger callback with models that have no learning rate "
                            "schedulers. Please see documentation for `configure_optimizers` method.",
@@ -67,14 +76,11 @@ class LearningRateLogger(Callback):
         entries = []
         for optimizer in trainer.optimizers:
             cfg = schedulers.get(id(optimizer))
-            if cfg is not None and cfg.get("name"):
-                base = cfg["name"]
-            else:
-                base = f"lr-{type(optimizer).__name__}"
-                count = seen.get(base, 0)
-                seen[base] = count + 1
-                if count:
-                    base = f"{base}-{count}"
+            base = cfg["name"] if cfg is not None and cfg.get("name") else f"lr-{type(optimizer).__name__}"
+            count = seen.get(base, 0)
+            seen[base] = count + 1
+            if count:  # a second optimizer of the same class (or scheduler name) gets -1, a third -2
+                base = f"{base}-{count}"
             if self.logging_interval is not None:
                 kind = _kind(self.logging_interval)
             else:

@@ -263,11 +263,13 @@ class LightningModule(nn.Module):
 
 
 def is_overridden(name: str, model: Any, base: type = LightningModule) -> bool:
-    """True when ``model``'s class defines hook ``name`` itself instead of inheriting ``base``'s."""
-    own = getattr(type(model), name, None)
-    default = getattr(base, name, None)
-    if own is None:
+    """True when ``model`` (its class, or the instance itself, as 0.8.x tests patch hooks on instances)
+    defines hook ``name`` instead of inheriting ``base``'s."""
+    attr = getattr(model, name, None)
+    if attr is None:
         return False
+    default = getattr(base, name, None)
     if default is None:
         return True
-    return getattr(own, "__code__", own) is not getattr(default, "__code__", default)
+    code = getattr(getattr(attr, "__func__", attr), "__code__", None)
+    return code is not getattr(default, "__code__", None)

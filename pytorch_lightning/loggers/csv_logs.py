@@ -4,7 +4,7 @@ import io
 import os
 from typing import Any, Dict, List, Optional, Union
 
-from pytorch_lightning.loggers.base import LightningLoggerBase, _scalar
+from pytorch_lightning.loggers.base import NAME_HPARAMS_FILE, DirectoryLogger, _scalar, save_hparams_to_yaml
 from pytorch_lightning.utilities.cloud_io import get_filesystem
 from pytorch_lightning.utilities.distributed import rank_zero_only
 
@@ -13,7 +13,7 @@ class ExperimentWriter:
     """Keeps the rows in memory and rewrites the file on ``save`` (columns may grow at any step)."""
 
     NAME_METRICS_FILE = "metrics.csv"
-    NAME_HPARAMS_FILE = "hparams.yaml"
+    NAME_HPARAMS_FILE = NAME_HPARAMS_FILE
 
     def __init__(self, log_dir: str):
         self.log_dir = log_dir
@@ -33,8 +33,7 @@ class ExperimentWriter:
         self.metrics.append(row)
 
     def save(self) -> None:
-        with self.fs.open(os.path.join(self.log_dir, self.NAME_HPARAMS_FILE), "w") as f:
-            f.write("".join(f"{k}: {v!r}\n" for k, v in self.hparams.items()))
+        save_hparams_to_yaml(self.fs, self.log_dir, self.hparams)
         if not self.metrics:
             return
         columns: List[str] = []
@@ -48,33 +47,18 @@ class ExperimentWriter:
             f.write(buffer.getvalue())
 
 
-class CSVLogger(LightningLoggerBase):
-    """Log to ``save_dir/name/version_N/metrics.csv``.
+class CSVLogger(DirectoryLogger):
+    """Log to ``save_dir/name/version_N/metrics.csv``, rewritten at every ``save``.
 
     Example:
         >>> logger = CSVLogger("logs", name="my_exp_name")  # doctest: +SKIP
+        >>> logger.log_metrics({"loss": 0.5}, step=10)  # doctest: +SKIP
+        >>> logger.save()  # doctest: +SKIP
     """
 
     def __init__(self, save_dir: str, name: Optional[str] = "default", version: Optional[Union[int, str]] = None):
-        super().__init__()
-        self._save_dir = str(save_dir)
-        self._name = name or ""
-        self._version = version
+        super().__init__(save_dir, name, version)
         self._experiment: Optional[ExperimentWriter] = None
-        self._fs = get_filesystem(self._save_dir)
-
-    @property
-    def save_dir(self) -> str:
-        return self._save_dir
-
-    @property
-    def root_dir(self) -> str:
-        return os.path.join(self._save_dir, self._name) if self._name else self._save_dir
-
-    @property
-    def log_dir(self) -> str:
-        version = self.version if isinstance(self.version, str) else f"version_{self.version}"
-        return os.path.join(self.root_dir, version)
 
     @property
     @rank_zero_only
@@ -95,20 +79,3 @@ class CSVLogger(LightningLoggerBase):
     def save(self) -> None:
         super().save()
         self.experiment.save()
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def version(self) -> Union[int, str]:
-        if self._version is None:
-            root = self.root_dir
-            numbers = []
-            if self._fs.isdir(root):
-                for entry in self._fs.listdir(root, detail=False):
-                    base = os.path.basename(str(entry).rstrip("/"))
-                    if base.startswith("version_") and base[8:].isdigit():
-                        numbers.append(int(base[8:]))
-            self._version = max(numbers) + 1 if numbers else 0
-        return self._version

@@ -13,11 +13,11 @@ The loop, top to bottom::
                 for each active optimizer:
                     training_step -> backward -> on_after_backward
                     every `accumulate_grad_batches` batches (and at the epoch's last batch):
-                        clip; on_before_optimizer_step; optimizer_step; global_step += 1;
-                        step 'step'/'batch' schedulers; on_before_zero_grad; zero_grad
+                        clip; on_before_optimizer_step; optimizer_step; on_before_zero_grad; zero_grad
+                when an optimizer stepped: global_step += 1; step 'step'/'batch' schedulers
                 on_batch_end
-                [validation every `val_check_interval` batches]
-            training_epoch_end; [validation]; step 'epoch' schedulers; on_epoch_end
+                [validation every `val_check_batch` batches: by default after the last one]
+            training_epoch_end; step 'epoch' schedulers; on_epoch_end
             stop when `should_stop` (early stopping, max_steps, Ctrl-C) allows it
         on_train_end; teardown('fit'); on_fit_end
 
@@ -219,6 +219,7 @@ class Trainer:
 
         self.model: Optional[LightningModule] = None
         self._has_training_step_end = False
+        self._tuned_model: Optional[LightningModule] = None  # `tune` already ran auto_lr_find for it
         self.optimizers: List[torch.optim.Optimizer] = []
         self.lr_schedulers: List[Dict[str, Any]] = []
         self.optimizer_frequencies: List[int] = []
@@ -316,7 +317,7 @@ class Trainer:
         self._train_source, self._val_source = train_dataloader, val_dataloaders
         self._call_hook("on_fit_start")
         model.prepare_data()
-        if self.auto_lr_find:
+        if self.auto_lr_find and self._tuned_model is not model:
             from pytorch_lightning.trainer.lr_finder import run_auto_lr_find
 
             run_auto_lr_find(self, model, train_dataloader, val_dataloaders)
@@ -692,6 +693,22 @@ class Trainer:
         """Write a checkpoint atomically (through fsspec) to ``filepath``."""
         cloud_io.atomic_save(dump_checkpoint(self, weights_only=weights_only), filepath)
 
+    # -------------------------------------------------------------- tuning
+    @property
+    def tuner(self):
+        """``trainer.tuner.lr_find(model)``: the newer spelling of ``trainer.lr_find(model)``."""
+        from pytorch_lightning.trainer.tuning import Tuner
+
+        return Tuner(self)
+
+    def tune(self, model: LightningModule, train_dataloader=None, val_dataloaders=None,
+             lr_find_kwargs: Optional[Dict[str, Any]] = None):
+        """Run ``auto_lr_find`` now (with ``lr_find_kwargs``) instead of at the start of ``fit``."""
+        finder = self.tuner.tune(model, train_dataloader, val_dataloaders, lr_find_kwargs=lr_find_kwargs)
+        if finder is not None:
+            self._tuned_model = model
+        return finder
+
     # -------------------------------------------------------------- lr_find
     def lr_find(self, model: LightningModule, train_dataloader=None, val_dataloaders=None, min_lr: float = 1e-8,
                 max_lr: float = 1, num_training: int = 100, mode: str = "exponential",
@@ -750,7 +767,7 @@ def _check_limit(name: str, value: Any, allow_zero: bool = True) -> Union[int, f
         raise MisconfigurationException(f"`{name}` must be a float in [0, 1] or an int count, got {value!r}")
     if isinstance(value, float):
         if not 0.0 <= value <= 1.0 or (not allow_zero and value == 0.0):
-            low = "0" if allow_zero else "(0"
+            low = "[0" if allow_zero else "(0"
             raise MisconfigurationException(f"`{name}` as a float must be in {low}, 1], got {value!r}")
     elif value < (0 if allow_zero else 1):
         raise MisconfigurationException(f"`{name}` as an int must be >= {0 if allow_zero else 1}, got {value!r}")

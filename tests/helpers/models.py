@@ -79,3 +79,26 @@ class SetupModel(TinyModel):
 
     def setup(self, stage):
         self.net = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3))
+
+
+class OptimizerConfigModel(TinyModel):
+    """TinyModel whose ``configure_optimizers`` returns ``configure(self)``, for any optimizer set-up.
+
+    ``training_step`` accepts the ``optimizer_idx`` the trainer passes when there are several optimizers.
+    Each optimizer step records ``(global_step, lr of every group)`` in ``self.stepped_lrs``: the lr it used.
+    """
+
+    def __init__(self, configure, **kwargs):
+        super().__init__(**kwargs)
+        self._configure = configure
+        self.stepped_lrs = []
+
+    def training_step(self, batch, batch_idx, optimizer_idx=0):
+        return super().training_step(batch, batch_idx)
+
+    def configure_optimizers(self):
+        return self._configure(self)
+
+    def optimizer_step(self, epoch, batch_idx, optimizer, optimizer_idx, *args, **kwargs):
+        self.stepped_lrs.append((self.trainer.global_step, [g["lr"] for g in optimizer.param_groups]))
+        super().optimizer_step(epoch, batch_idx, optimizer, optimizer_idx, *args, **kwargs)
