@@ -143,8 +143,9 @@ def suggest_index(lrs: Sequence[float], losses: Sequence[float], skip_begin: int
             shrunk, with a warning, when they leave no point.
         filter_size: width of the zero-phase moving average; None picks ``default_filter_size``,
             1 turns it off; shrunk to fit short curves.
-        method: 'steepest' (most negative slope before the lowest smoothed loss), 'valley' (middle of the longest descending
-            stretch) or 'minimum' (the lowest smoothed loss; the caller divides its lr by 10).
+        method: 'steepest' (most negative slope before the lowest smoothed loss), 'valley' (middle of
+            the longest descending stretch) or 'minimum' (the lowest smoothed loss; the caller divides
+            its lr by 10).
         log_x: slopes against ``log10(lr)`` (exponential sweeps) instead of ``lr``.
     """
     if method not in METHODS:
@@ -259,6 +260,7 @@ class _LRFinder:
         self._best = math.inf
         self._avg = 0.0
         self._suggestion_reason: Optional[str] = None
+        self._total_batch_idx = 0  # index of the last batch the sweep trained on (0.8.x kept it for tests)
 
     def _record(self, lr: float, raw: float, threshold: Optional[float]) -> Optional[str]:
         """Add a point; returns a stop reason when the sweep should end here."""
@@ -371,7 +373,8 @@ class _SweepRecorder(Callback):
         bases = [group.get("initial_lr", group["lr"]) for group in optimizer.param_groups]
         if not bases[0] > 0:
             raise MisconfigurationException(
-                f"`lr_find` keeps the parameter groups' lr ratios, so the first group's lr must be > 0; got {bases[0]!r}")
+                "`lr_find` keeps the parameter groups' lr ratios, so the first group's lr must be > 0; "
+                f"got {bases[0]!r}")
         finder = self.finder
         for group, base in zip(optimizer.param_groups, bases):
             group["lr"] = group["initial_lr"] = finder.lr_min * base / bases[0]
@@ -390,6 +393,7 @@ class _SweepRecorder(Callback):
         if trainer.global_step == self._last_step or self._pending is None:
             return  # no optimizer step in this batch (accumulating, or AMP skipped it)
         self._last_step = trainer.global_step
+        self.finder._total_batch_idx = trainer.total_batch_idx
         lr, loss = self._pending
         self._pending = None
         raw = float(loss) if loss is not None else math.nan  # a host sync, once per optimizer step
@@ -451,6 +455,10 @@ class _Snapshot:
         self.model_modes = [(m, m.training) for m in model.modules()]
         self.model_device = model.device
         self.model_trainer = model.trainer
+        if trainer.device.type == "cuda":
+            # The sweep initialises CUDA; do it first (applying any pending seed) so that the CUDA
+            # generators are in the snapshot too, or dropout on the GPU would leave them advanced.
+            torch.cuda.init()
         self.rng = get_rng_states()
 
     def restore(self, trainer, model: torch.nn.Module, recorder: _SweepRecorder) -> None:
@@ -567,28 +575,37 @@ _LR_FIELDS = ("lr", "learning_rate")
 
 
 def _find_lr_field(model, name: Any) -> Tuple[Any, str, str]:
-    """``(container, key, dotted name)`` of the field the suggestion goes to."""
+    """``(container, key, dotted name)`` of the field the suggestion goes to.
+
+    A name (``auto_lr_find='my_lr'`` or ``'hparams.my_lr'``) is looked up on the model, then in
+    ``model.hparams``; ``True`` tries ``lr`` and ``learning_rate`` on the model, then in its hparams.
+    """
     if isinstance(name, str):
-        container, parts = model, name.split(".")
-        for part in parts[:-1]:
-            container = container[part] if isinstance(container, dict) else getattr(container, part, None)
-            if container is None:
-                break
-        key = parts[-1]
-        if container is None or not _has_field(container, key):
-            raise MisconfigurationException(
-                f"`auto_lr_find={name!r}`, but the model has no field {name!r} to write the lr to")
-        return container, key, name
-    for field in _LR_FIELDS:
-        if _has_field(model, field):
-            return model, field, f"model.{field}"
-    for field in _LR_FIELDS:
-        if field in model.hparams:
-            return model.hparams, field, f"model.hparams.{field}"
+        for root, prefix in ((model, "model"), (model.hparams, "model.hparams")):
+            found = _resolve(root, name)
+            if found is not None:
+                return found[0], found[1], f"{prefix}.{name}"
+        raise MisconfigurationException(
+            f"`auto_lr_find={name!r}`, but there is no field {name!r} to write the lr to (looked in the model and "
+            "in model.hparams)")
+    for root, prefix in ((model, "model"), (model.hparams, "model.hparams")):
+        for field in _LR_FIELDS:
+            if _has_field(root, field):
+                return root, field, f"{prefix}.{field}"
     tried = [f"model.{f}" for f in _LR_FIELDS] + [f"model.hparams.{f}" for f in _LR_FIELDS]
     raise MisconfigurationException(
-        f"`auto_lr_find=True` needs a field to write the lr to; tried {', '.join(tried)}. Add one, or name it "
-        "with `auto_lr_find='my_lr_field'`")
+        f"`auto_lr_find=True` expects that the model either has one of these fields (tried {', '.join(tried)}); "
+        "add one, or name yours with `auto_lr_find='my_lr_field'`")
+
+
+def _resolve(root: Any, dotted: str) -> Optional[Tuple[Any, str]]:
+    """The container and key that ``dotted`` names under ``root``, or None."""
+    container, parts = root, dotted.split(".")
+    for part in parts[:-1]:
+        container = container.get(part) if isinstance(container, dict) else getattr(container, part, None)
+        if container is None:
+            return None
+    return (container, parts[-1]) if _has_field(container, parts[-1]) else None
 
 
 def _has_field(container: Any, key: str) -> bool:

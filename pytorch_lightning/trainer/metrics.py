@@ -50,10 +50,7 @@ class StepMetrics:
 
     RUNNING_WINDOW = 20
 
-    def __init__(self):
-        self.reset()
-
-    def reset(self, track_running_loss: bool = True) -> None:
+    def __init__(self, track_running_loss: bool = True):
         """``track_running_loss``: keep the last losses for ``running_loss`` (only a progress bar reads
         them; holding them alive costs a little every step)."""
         self._track_running_loss = track_running_loss

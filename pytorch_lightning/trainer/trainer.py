@@ -327,7 +327,8 @@ class Trainer:
         self.optimizers, self.lr_schedulers, self.optimizer_frequencies = optim_utils.init_optimizers(model)
         self.scaler = torch.amp.GradScaler("cuda") if self.use_amp else None
         self._reset_run_state()
-        self._metrics.reset(track_running_loss=self.progress_bar_callback is not None)
+        # A store per fit: an lr_find sweep's losses never reach the fit before it (lr_find restores this).
+        self._metrics = StepMetrics(track_running_loss=self.progress_bar_callback is not None)
         self._load_train_data(model)
         self._load_val_data(model)
         if self.logger is not None:
