@@ -23,6 +23,8 @@ The loop, top to bottom::
 
 Model hooks run first, then each callback's hook of the same name (see ``_call_hook``).
 """
+import functools
+import inspect
 import math
 import os
 import warnings
@@ -172,6 +174,21 @@ class Trainer:
         self.auto_scale_batch_size = auto_scale_batch_size
         self.log_gpu_memory = log_gpu_memory
         self.auto_select_gpus = auto_select_gpus
+        if auto_scale_batch_size:
+            raise MisconfigurationException(
+                f"`auto_scale_batch_size={auto_scale_batch_size!r}`: batch-size scaling is not supported by this "
+                "package; leave it False")
+        if num_processes != 1 or num_nodes != 1 or distributed_backend not in (None, "dp"):
+            raise MisconfigurationException(
+                f"`distributed_backend={distributed_backend!r}`, `num_processes={num_processes!r}`, "
+                f"`num_nodes={num_nodes!r}`: this package trains in one process on one device; use "
+                "distributed_backend=None (or 'dp' with gpus=1), num_processes=1, num_nodes=1")
+        ignored = {"track_grad_norm": (track_grad_norm, -1), "log_gpu_memory": (log_gpu_memory, None),
+                   "auto_select_gpus": (auto_select_gpus, False), "sync_batchnorm": (sync_batchnorm, False)}
+        for name, (value, default) in ignored.items():
+            if value != default:
+                warnings.warn(f"`{name}={value!r}` is accepted for compatibility but has no effect in this package",
+                              UserWarning)
         if tpu_cores:
             raise MisconfigurationException(f"`tpu_cores={tpu_cores!r}`: TPUs are not supported by this package")
         if truncated_bptt_steps is not None:
@@ -292,14 +309,21 @@ class Trainer:
         return self.model
 
     # ----------------------------------------------------------------- hooks
-    def _call_hook(self, name: str, *args, model: bool = True) -> Any:
-        """Call the model's hook ``name(*args)``, then each callback's ``name(trainer, model, *args)``."""
+    def _call_hook(self, name: str, *args, model: bool = True, newer: tuple = ()) -> Any:
+        """Call the model's hook ``name(*args)``, then each callback's ``name(trainer, model, *args)``.
+
+        ``newer``: arguments that later Lightning releases added to the hook (the batch, its index...),
+        passed to callbacks whose hook takes them.
+        """
         with self.profiler.profile(name):
             output = getattr(self.model, name)(*args) if model else None
             for callback in self.callbacks:
                 hook = getattr(callback, name, None)  # callbacks need not subclass Callback
                 if hook is not None:
-                    hook(self, self.model, *args)
+                    if newer and _positional_count(getattr(hook, "__func__", hook)) > 3 + len(args):
+                        hook(self, self.model, *args, *newer)
+                    else:
+                        hook(self, self.model, *args)
         return output
 
     # ------------------------------------------------------------------- fit
@@ -573,7 +597,7 @@ class Trainer:
                     outputs = []
                     for batch_idx, batch, _ in iter_with_last(loader, limit):
                         batch = move_data_to_device(batch, self.device)
-                        self._call_hook(f"on_{stage}_batch_start", model=False)
+                        self._call_hook(f"on_{stage}_batch_start", model=False, newer=(batch, batch_idx, dl_idx))
                         args = [batch, batch_idx] + ([dl_idx] if len(loaders) > 1 else [])
                         with self._autocast():
                             out = getattr(model, step_name)(*args)
@@ -582,7 +606,8 @@ class Trainer:
                         self._metrics.collect_eval_logs(model)
                         if out is not None:
                             outputs.append(out)
-                        self._call_hook(f"on_{stage}_batch_end", model=False)
+                        self._call_hook(f"on_{stage}_batch_end", model=False,
+                                        newer=(out, batch, batch_idx, dl_idx))
                     all_outputs.append(outputs)
                 results = self._evaluation_epoch_end(all_outputs, test)
         finally:
@@ -694,6 +719,21 @@ class Trainer:
         """Write a checkpoint atomically (through fsspec) to ``filepath``."""
         cloud_io.atomic_save(dump_checkpoint(self, weights_only=weights_only), filepath)
 
+    # ------------------------------------------------------------- argparse
+    @classmethod
+    def add_argparse_args(cls, parent_parser):
+        """Add ``--<arg>`` for every Trainer argument to a copy of ``parent_parser``."""
+        from pytorch_lightning.trainer.argparse import add_argparse_args
+
+        return add_argparse_args(cls, parent_parser)
+
+    @classmethod
+    def from_argparse_args(cls, args, **kwargs) -> "Trainer":
+        """``Trainer.from_argparse_args(args, max_epochs=3)``: the parsed Trainer arguments, ``kwargs`` on top."""
+        from pytorch_lightning.trainer.argparse import from_argparse_args
+
+        return from_argparse_args(cls, args, **kwargs)
+
     # -------------------------------------------------------------- tuning
     @property
     def tuner(self):
@@ -722,6 +762,18 @@ class Trainer:
                        min_lr=min_lr, max_lr=max_lr, num_training=num_training, mode=mode,
                        early_stop_threshold=early_stop_threshold, num_accumulation_steps=num_accumulation_steps,
                        update_attr=update_attr)
+
+
+@functools.lru_cache(maxsize=None)
+def _positional_count(fn) -> int:
+    """Positional parameters of ``fn`` (``self`` included); a ``*args`` hook takes any number."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return 0
+    if any(p.kind == p.VAR_POSITIONAL for p in params):
+        return 1 << 30
+    return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
 
 
 class _NullContext:

@@ -1,0 +1,100 @@
+"""0.8.x entry points beyond fit: argparse helpers, accepted-but-inert arguments, newer hook spellings."""
+from argparse import ArgumentParser
+
+import pytest
+import torch
+
+import pytorch_lightning as pl
+from pytorch_lightning import Callback, Trainer
+from pytorch_lightning.utilities.exceptions import MisconfigurationException
+from tests.helpers.models import TinyModel
+
+
+def quiet(tmp_path, **kwargs):
+    return Trainer(default_root_dir=str(tmp_path), logger=False, checkpoint_callback=False,
+                   progress_bar_refresh_rate=0, weights_summary=None, **kwargs)
+
+
+def test_add_argparse_args_and_from_argparse_args():
+    parser = ArgumentParser()
+    parser.add_argument("--lr", type=float, default=0.1)
+    parser = Trainer.add_argparse_args(parser)
+    args = parser.parse_args(["--max_epochs", "3", "--gpus", "none", "--fast_dev_run", "--limit_train_batches",
+                              "0.5", "--logger", "false", "--auto_lr_find", "my_lr", "--accumulate_grad_batches", "2"])
+    assert (args.max_epochs, args.gpus, args.fast_dev_run, args.limit_train_batches, args.logger) == \
+        (3, None, True, 0.5, False)
+    assert args.auto_lr_find == "my_lr" and args.lr == 0.1
+    trainer = Trainer.from_argparse_args(args, progress_bar_refresh_rate=0, checkpoint_callback=False)
+    assert trainer.logger is None and trainer.auto_lr_find == "my_lr"
+    assert trainer.accumulate_grad_batches == 2
+    assert trainer.max_epochs == 1  # fast_dev_run wins, as in 0.8.5
+    defaults = Trainer.add_argparse_args(ArgumentParser()).parse_args([])
+    assert defaults.max_epochs == 1000 and defaults.min_epochs == 1 and defaults.precision == 32
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"track_grad_norm": 2}, "track_grad_norm"),
+    ({"log_gpu_memory": "all"}, "log_gpu_memory"),
+    ({"sync_batchnorm": True}, "sync_batchnorm"),
+])
+def test_inert_arguments_warn(tmp_path, kwargs, name):
+    with pytest.warns(UserWarning, match=f"`{name}=.*no effect"):
+        quiet(tmp_path, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"auto_scale_batch_size": True}, "auto_scale_batch_size"),
+    ({"distributed_backend": "ddp"}, "distributed_backend='ddp'"),
+    ({"num_processes": 2}, "num_processes=2"),
+    ({"num_nodes": 2}, "num_nodes=2"),
+    ({"truncated_bptt_steps": 2}, "truncated_bptt_steps=2"),
+    ({"tpu_cores": 8}, "tpu_cores=8"),
+])
+def test_unsupported_arguments_raise(tmp_path, kwargs, match):
+    with pytest.raises(MisconfigurationException, match=match):
+        quiet(tmp_path, **kwargs)
+
+
+def test_distributed_backend_dp_is_accepted(tmp_path):
+    assert quiet(tmp_path, distributed_backend="dp").distributed_backend == "dp"
+
+
+class OldStyle(Callback):
+    def __init__(self):
+        self.calls = 0
+
+    def on_validation_batch_end(self, trainer, pl_module):
+        self.calls += 1
+
+
+class NewStyle(Callback):
+    def __init__(self):
+        self.seen = []
+
+    def on_validation_batch_start(self, trainer, pl_module, batch, batch_idx, dataloader_idx):
+        self.seen.append(("start", batch_idx, dataloader_idx, len(batch)))
+
+    def on_validation_batch_end(self, trainer, pl_module, outputs, batch, batch_idx, dataloader_idx):
+        self.seen.append(("end", batch_idx, dataloader_idx, sorted(outputs)))
+
+
+def test_validation_batch_hooks_take_either_signature(tmp_path):
+    old, new = OldStyle(), NewStyle()
+    quiet(tmp_path, max_epochs=1, num_sanity_val_steps=0, callbacks=[old, new]).fit(TinyModel())
+    assert old.calls == 4  # 32 validation samples in batches of 8
+    assert new.seen[:2] == [("start", 0, 0, 2), ("end", 0, 0, ["val_acc", "val_loss"])]
+    assert [s[1] for s in new.seen if s[0] == "end"] == [0, 1, 2, 3]
+
+
+def test_data_loader_decorator_is_a_deprecated_no_op():
+    with pytest.warns(DeprecationWarning, match="data_loader"):
+        decorated = pl.data_loader(lambda self: 42)
+    assert decorated(None) == 42
+
+
+def test_fit_returns_one_and_test_returns_numbers(tmp_path):
+    trainer = quiet(tmp_path, max_epochs=1)
+    assert trainer.fit(TinyModel()) == 1
+    (result,) = trainer.test()
+    assert isinstance(result["test_loss"], float) and result["test_loss"] > 0
+    assert torch.is_tensor(trainer.callback_metrics["test_loss"])
