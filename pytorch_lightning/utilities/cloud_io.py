@@ -1,6 +1,7 @@
 """All file IO goes through fsspec, so local paths, ``file://`` and ``memory://`` behave alike."""
 import io
 import os
+import posixpath
 import uuid
 from typing import Any, Union
 
@@ -11,24 +12,37 @@ PathLike = Union[str, os.PathLike]
 
 
 def get_filesystem(path: PathLike) -> fsspec.AbstractFileSystem:
+    """The fsspec filesystem of ``path``: its ``protocol://`` prefix, or the local one."""
     path = str(path)
     if "://" in path:
         return fsspec.filesystem(path.split("://", 1)[0])
     return fsspec.filesystem("file")
 
 
-def atomic_save(obj: Any, path: PathLike) -> None:
-    """``torch.save`` to ``path`` through a temporary file and a rename.
+def join(directory: PathLike, name: str) -> str:
+    """``directory/name``, with ``/`` for URLs (``os.path.join`` would use ``\\`` on Windows)."""
+    directory = str(directory)
+    return posixpath.join(directory, name) if "://" in directory else os.path.join(directory, name)
 
-    A failure midway (a full disk, say) leaves whatever was at ``path`` before intact.
+
+def atomic_save(obj: Any, path: PathLike) -> None:
+    """``torch.save`` to ``path`` through a temporary file in the same directory and a rename.
+
+    A failure midway (a full disk, say) leaves whatever was at ``path`` before intact, and no
+    temporary file behind.
+
+    Example:
+        >>> atomic_save({"a": 1}, "memory://doc/example.ckpt")
+        >>> load("memory://doc/example.ckpt")
+        {'a': 1}
     """
     path = str(path)
     fs = get_filesystem(path)
     buffer = io.BytesIO()
-    torch.save(obj, buffer)
-    parent = os.path.dirname(path.split("://", 1)[-1]) if "://" in path else os.path.dirname(path)
+    torch.save(obj, buffer)  # serialise first: a failure here touches no file at all
+    parent = _parent(path)
     if parent:
-        fs.makedirs(_with_protocol(path, parent), exist_ok=True)
+        fs.makedirs(parent, exist_ok=True)
     tmp = f"{path}.tmp-{uuid.uuid4().hex}"
     try:
         with fs.open(tmp, "wb") as f:
@@ -40,20 +54,35 @@ def atomic_save(obj: Any, path: PathLike) -> None:
 
 
 def load(path: PathLike, map_location: Any = None) -> Any:
-    """Load a checkpoint written by :func:`atomic_save`; a truncated or foreign file names the path."""
+    """Load a checkpoint written by :func:`atomic_save`.
+
+    Raises:
+        FileNotFoundError: nothing at ``path``.
+        RuntimeError: the file is truncated, not a torch file, or holds something other than a dict;
+            the message names ``path``.
+    """
     path = str(path)
     fs = get_filesystem(path)
     if not fs.exists(path):
-        raise FileNotFoundError(f"Checkpoint not found: {path}")
+        raise FileNotFoundError(f"Checkpoint not found: {path!r}")
     with fs.open(path, "rb") as f:
         data = f.read()
     try:
-        return torch.load(io.BytesIO(data), map_location=map_location, weights_only=False)
+        # Checkpoints hold hparams and scheduler states (arbitrary python objects), so not weights_only.
+        checkpoint = torch.load(io.BytesIO(data), map_location=map_location, weights_only=False)
     except Exception as err:
-        raise RuntimeError(f"Could not read checkpoint {path!r}: the file is truncated or not a checkpoint ({err})") from err
+        raise RuntimeError(
+            f"Could not read checkpoint {path!r}: the file is truncated or not a checkpoint ({err})") from err
+    if not isinstance(checkpoint, dict):
+        raise RuntimeError(
+            f"{path!r} is not a Lightning checkpoint: it holds a {type(checkpoint).__name__}, not a dict")
+    return checkpoint
 
 
-def _with_protocol(path: str, bare: str) -> str:
+def _parent(path: str) -> str:
+    """The directory of ``path``, keeping its ``protocol://`` prefix ('' for a bare file name)."""
     if "://" in path:
-        return path.split("://", 1)[0] + "://" + bare
-    return bare
+        protocol, bare = path.split("://", 1)
+        parent = posixpath.dirname(bare)
+        return f"{protocol}://{parent}" if parent else ""
+    return os.path.dirname(path)

@@ -102,3 +102,38 @@ class OptimizerConfigModel(TinyModel):
     def optimizer_step(self, epoch, batch_idx, optimizer, optimizer_idx, *args, **kwargs):
         self.stepped_lrs.append((self.trainer.global_step, [g["lr"] for g in optimizer.param_groups]))
         super().optimizer_step(epoch, batch_idx, optimizer, optimizer_idx, *args, **kwargs)
+
+
+class MetricSequenceModel(TinyModel):
+    """TinyModel whose validation reports ``values[current_epoch]`` as ``key``: a metric the test controls."""
+
+    def __init__(self, values, key: str = "val_loss", **kwargs):
+        super().__init__(**kwargs)
+        self.values = list(values)
+        self.key = key
+
+    def validation_epoch_end(self, outputs):
+        value = torch.tensor(float(self.values[self.current_epoch]))
+        return {self.key: value, "log": {self.key: value}}
+
+
+class MomentumModel(TinyModel):
+    """A shuffled loader, dropout, momentum SGD and a per-epoch StepLR: every state a resume must restore."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("shuffle", True)
+        kwargs.setdefault("dropout", 0.2)
+        super().__init__(**kwargs)
+
+    def configure_optimizers(self):
+        optimizer = torch.optim.SGD(self.parameters(), lr=self.hparams.lr, momentum=0.9)
+        return [optimizer], [torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)]
+
+
+class HParamsDictModel(TinyModel):
+    """Keeps its init arguments with ``save_hyperparameters()``: dict hparams, as newer scripts do."""
+
+    def __init__(self, lr: float = 0.1, batch_size: int = 8, hidden: int = 16):
+        super().__init__(lr=lr, batch_size=batch_size)
+        self.save_hyperparameters()
+        self.net = nn.Sequential(nn.Linear(8, hidden), nn.ReLU(), nn.Linear(hidden, 3))
