@@ -77,6 +77,10 @@ class StepMetrics:
             loss = output["loss"]
             progress = output.get("progress_bar")
             log = output.get("log")
+            for key, value in (("progress_bar", progress), ("log", log)):
+                if value is not None and not isinstance(value, dict):
+                    raise MisconfigurationException(
+                        f"The {key!r} entry returned by `training_step` must be a dict, got {type(value).__name__}")
             extra = {k: _detach(v) for k, v in output.items() if k not in _RESERVED and k != "loss"}
         else:
             raise MisconfigurationException(

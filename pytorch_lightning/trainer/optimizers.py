@@ -15,12 +15,15 @@ from pytorch_lightning.utilities.exceptions import MisconfigurationException
 INTERVALS = ("step", "batch", "epoch")
 STEP_INTERVALS = ("step", "batch")
 _SCHEDULER_KEYS = {"scheduler", "interval", "frequency", "monitor", "name", "reduce_on_plateau", "strict"}
+_OPTIMIZER_KEYS = {"optimizer", "lr_scheduler", "frequency", "monitor"}
 
 
 def init_optimizers(model) -> Tuple[List[Optimizer], List[Dict[str, Any]], List[int]]:
     """Call ``model.configure_optimizers()`` and return ``(optimizers, lr_schedulers, frequencies)``."""
     conf = model.configure_optimizers()
     optimizers, schedulers, frequencies = _parse(conf)
+    if not optimizers:
+        raise MisconfigurationException(f"`configure_optimizers` returned no optimizer ({conf!r}); return at least one")
     for i, opt in enumerate(optimizers):
         if not isinstance(opt, Optimizer):
             raise MisconfigurationException(
@@ -64,6 +67,11 @@ def _parse_dicts(confs: List[dict]) -> Tuple[list, list, list]:
         if "optimizer" not in conf:
             raise MisconfigurationException(
                 f"A dict returned by `configure_optimizers` needs an 'optimizer' key; got keys {sorted(conf)}")
+        unknown = set(conf) - _OPTIMIZER_KEYS
+        if unknown:
+            raise MisconfigurationException(
+                f"Unknown keys {sorted(unknown)} in a dict returned by `configure_optimizers`; accepted keys are "
+                f"{sorted(_OPTIMIZER_KEYS)}")
         optimizers.append(conf["optimizer"])
         if conf.get("lr_scheduler") is not None:
             sched = conf["lr_scheduler"]

@@ -123,29 +123,36 @@ class Trainer:
         val_percent_check: Optional[float] = None,
         test_percent_check: Optional[float] = None,
     ):
-        given = {"train_percent_check": train_percent_check, "val_percent_check": val_percent_check,
-                 "test_percent_check": test_percent_check}
-        limits = {"limit_train_batches": limit_train_batches, "limit_val_batches": limit_val_batches,
-                  "limit_test_batches": limit_test_batches}
-        for old, value in given.items():
+        # (argument name as given, value) of each limit: a deprecated alias is named in its own errors
+        limits = {"limit_train_batches": ("limit_train_batches", limit_train_batches),
+                  "limit_val_batches": ("limit_val_batches", limit_val_batches),
+                  "limit_test_batches": ("limit_test_batches", limit_test_batches)}
+        for old, value in (("train_percent_check", train_percent_check), ("val_percent_check", val_percent_check),
+                           ("test_percent_check", test_percent_check)):
             if value is not None:
                 new = _DEPRECATED_ALIASES[old]
                 warnings.warn(f"`{old}` is deprecated since 0.8 and will be removed; use `{new}` instead",
                               DeprecationWarning)
-                limits[new] = value
-        self.callbacks: List[Callback] = list(callbacks or [])
+                limits[new] = (old, value)
+        self.callbacks: List[Callback] = _check_callbacks(callbacks)
         for cb in self.callbacks:
             cb.on_init_start(self)
 
-        self.default_root_dir = default_root_dir or os.getcwd()
-        self.weights_save_path = weights_save_path or self.default_root_dir
+        self.default_root_dir = _check_path("default_root_dir", default_root_dir) or os.getcwd()
+        self.weights_save_path = _check_path("weights_save_path", weights_save_path) or self.default_root_dir
         self.max_epochs = _check_int("max_epochs", max_epochs, minimum=1)
         self.min_epochs = _check_int("min_epochs", min_epochs, minimum=0)
         self.max_steps = None if max_steps is None else _check_int("max_steps", max_steps, minimum=1)
         self.min_steps = None if min_steps is None else _check_int("min_steps", min_steps, minimum=0)
-        self.limit_train_batches = _check_limit("limit_train_batches", limits["limit_train_batches"])
-        self.limit_val_batches = _check_limit("limit_val_batches", limits["limit_val_batches"])
-        self.limit_test_batches = _check_limit("limit_test_batches", limits["limit_test_batches"])
+        if self.min_epochs > self.max_epochs:
+            raise MisconfigurationException(
+                f"`min_epochs={min_epochs}` is above `max_epochs={max_epochs}`; the maximum would silently win")
+        if self.min_steps is not None and self.max_steps is not None and self.min_steps > self.max_steps:
+            raise MisconfigurationException(
+                f"`min_steps={min_steps}` is above `max_steps={max_steps}`; the maximum would silently win")
+        self.limit_train_batches = _check_limit(*limits["limit_train_batches"])
+        self.limit_val_batches = _check_limit(*limits["limit_val_batches"])
+        self.limit_test_batches = _check_limit(*limits["limit_test_batches"])
         self.val_check_interval = _check_limit("val_check_interval", val_check_interval, allow_zero=False)
         self.check_val_every_n_epoch = _check_int("check_val_every_n_epoch", check_val_every_n_epoch, minimum=1)
         self.num_sanity_val_steps = _check_int("num_sanity_val_steps", num_sanity_val_steps, minimum=-1)
@@ -158,12 +165,15 @@ class Trainer:
         self.accumulate_grad_batches = self.accumulation_schedule[0]
         self.precision = _check_precision(precision)
         self.weights_summary = _check_choice("weights_summary", weights_summary, ("top", "full", None))
-        self.terminate_on_nan = bool(terminate_on_nan)
-        self.reload_dataloaders_every_epoch = bool(reload_dataloaders_every_epoch)
-        self.fast_dev_run = bool(fast_dev_run)
+        self.terminate_on_nan = _check_bool("terminate_on_nan", terminate_on_nan)
+        self.reload_dataloaders_every_epoch = _check_bool("reload_dataloaders_every_epoch",
+                                                          reload_dataloaders_every_epoch)
+        self.fast_dev_run = _check_bool("fast_dev_run", fast_dev_run)
+        _check_bool("benchmark", benchmark)
+        _check_bool("deterministic", deterministic)
         self.track_grad_norm = track_grad_norm
-        self.resume_from_checkpoint = resume_from_checkpoint
-        self.process_position = process_position
+        self.resume_from_checkpoint = _check_path("resume_from_checkpoint", resume_from_checkpoint)
+        self.process_position = _check_int("process_position", process_position, minimum=0)
         self.num_nodes = num_nodes
         self.num_processes = num_processes
         self.distributed_backend = distributed_backend
@@ -183,8 +193,10 @@ class Trainer:
                 f"`distributed_backend={distributed_backend!r}`, `num_processes={num_processes!r}`, "
                 f"`num_nodes={num_nodes!r}`: this package trains in one process on one device; use "
                 "distributed_backend=None (or 'dp' with gpus=1), num_processes=1, num_nodes=1")
+        _check_choice("amp_level", amp_level, ("O0", "O1", "O2", "O3"))
         ignored = {"track_grad_norm": (track_grad_norm, -1), "log_gpu_memory": (log_gpu_memory, None),
-                   "auto_select_gpus": (auto_select_gpus, False), "sync_batchnorm": (sync_batchnorm, False)}
+                   "auto_select_gpus": (auto_select_gpus, False), "sync_batchnorm": (sync_batchnorm, False),
+                   "amp_level": (amp_level, "O2")}
         for name, (value, default) in ignored.items():
             if value != default:
                 warnings.warn(f"`{name}={value!r}` is accepted for compatibility but has no effect in this package",
@@ -339,6 +351,8 @@ class Trainer:
         model.trainer = self
         self._has_training_step_end = is_overridden("training_step_end", model)
         self._train_source, self._val_source = train_dataloader, val_dataloaders
+        if self.resume_from_checkpoint and not cloud_io.exists(self.resume_from_checkpoint):
+            raise FileNotFoundError(f"`resume_from_checkpoint={self.resume_from_checkpoint!r}`: no such file")
         self._call_hook("on_fit_start")
         model.prepare_data()
         if self.auto_lr_find and self._tuned_model is not model:
@@ -405,6 +419,7 @@ class Trainer:
         self.model.train()
         keep_outputs = is_overridden("training_epoch_end", self.model)
         outputs: List[Any] = []
+        batch_idx = -1
         for batch_idx, batch, is_last in iter_with_last(self.train_dataloader, self.num_training_batches):
             self.batch_idx = batch_idx
             output = self._run_train_batch(batch, batch_idx, is_last)
@@ -417,6 +432,9 @@ class Trainer:
                 self._run_evaluation(test=False)
             if self.should_stop and self._may_stop():
                 break
+        if batch_idx < 0:
+            raise MisconfigurationException(
+                f"The train dataloader gave no batches in epoch {epoch}: there is nothing to train on")
         if keep_outputs:
             result = self.model.training_epoch_end(outputs)
             if result is not None:
@@ -808,6 +826,33 @@ def _check_int(name: str, value: Any, minimum: int) -> int:
     return value
 
 
+def _check_bool(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise MisconfigurationException(f"`{name}` must be True or False, got {value!r}")
+    return value
+
+
+def _check_path(name: str, value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    if not isinstance(value, (str, os.PathLike)) or str(value) == "":
+        raise MisconfigurationException(f"`{name}` must be None or a path (str or os.PathLike), got {value!r}")
+    return str(value)
+
+
+def _check_callbacks(callbacks: Any) -> List[Callback]:
+    if callbacks is None:
+        return []
+    if not isinstance(callbacks, (list, tuple)):
+        raise MisconfigurationException(
+            f"`callbacks` must be a list of Callback instances, got {type(callbacks).__name__} {callbacks!r}")
+    for cb in callbacks:
+        if not isinstance(cb, Callback):
+            raise MisconfigurationException(
+                f"`callbacks` must be a list of Callback instances, got an item {cb!r} of type {type(cb).__name__}")
+    return list(callbacks)
+
+
 def _check_number(name: str, value: Any, minimum: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= minimum:
         raise MisconfigurationException(f"`{name}` must be a number >= {minimum}, got {value!r}")
@@ -893,6 +938,10 @@ def _configure_logger(logger: Any, root: str) -> Optional[LightningLoggerBase]:
     if logger is False or logger is None:
         return None
     if isinstance(logger, (list, tuple)):
+        for item in logger:
+            if not isinstance(item, LightningLoggerBase):
+                raise MisconfigurationException(
+                    f"`logger` as a list must hold loggers, got an item {item!r} of type {type(item).__name__}")
         return LoggerCollection(logger)
     if isinstance(logger, LightningLoggerBase):
         return logger

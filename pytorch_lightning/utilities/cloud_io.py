@@ -53,6 +53,10 @@ def atomic_save(obj: Any, path: PathLike) -> None:
             fs.rm(tmp)
 
 
+def exists(path: PathLike) -> bool:
+    return get_filesystem(path).exists(str(path))
+
+
 def load(path: PathLike, map_location: Any = None) -> Any:
     """Load a checkpoint written by :func:`atomic_save`.
 
