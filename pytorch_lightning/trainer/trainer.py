@@ -240,6 +240,7 @@ class Trainer:
         elif not isinstance(profiler, BaseProfiler):
             raise MisconfigurationException(f"`profiler` must be a bool or a BaseProfiler, got {type(profiler).__name__}")
         self.profiler = profiler
+        self._profiling = not isinstance(profiler, PassThroughProfiler)
         for cb in (self.checkpoint_callback, self.early_stop_callback):
             if cb is not None and cb not in self.callbacks:
                 self.callbacks.append(cb)
@@ -327,15 +328,20 @@ class Trainer:
         ``newer``: arguments that later Lightning releases added to the hook (the batch, its index...),
         passed to callbacks whose hook takes them.
         """
-        with self.profiler.profile(name):
-            output = getattr(self.model, name)(*args) if model else None
-            for callback in self.callbacks:
-                hook = getattr(callback, name, None)  # callbacks need not subclass Callback
-                if hook is not None:
-                    if newer and _positional_count(getattr(hook, "__func__", hook)) > 3 + len(args):
-                        hook(self, self.model, *args, *newer)
-                    else:
-                        hook(self, self.model, *args)
+        if self._profiling:
+            with self.profiler.profile(name):
+                return self._dispatch_hook(name, args, model, newer)
+        return self._dispatch_hook(name, args, model, newer)
+
+    def _dispatch_hook(self, name: str, args: tuple, model: bool, newer: tuple) -> Any:
+        output = getattr(self.model, name)(*args) if model else None
+        for callback in self.callbacks:
+            hook = getattr(callback, name, None)  # callbacks need not subclass Callback
+            if hook is not None:
+                if newer and _positional_count(getattr(hook, "__func__", hook)) > 3 + len(args):
+                    hook(self, self.model, *args, *newer)
+                else:
+                    hook(self, self.model, *args)
         return output
 
     # ------------------------------------------------------------------- fit
@@ -418,6 +424,7 @@ class Trainer:
         self._call_hook("on_train_epoch_start", model=False)
         self.model.train()
         keep_outputs = is_overridden("training_epoch_end", self.model)
+        validate_this_epoch = self._val_enabled() and self._epoch_end_validation_due()
         outputs: List[Any] = []
         batch_idx = -1
         for batch_idx, batch, is_last in iter_with_last(self.train_dataloader, self.num_training_batches):
@@ -428,7 +435,7 @@ class Trainer:
             if output is not None and keep_outputs:
                 outputs.append(output)
             self.total_batch_idx += 1
-            if self._should_validate(batch_idx, is_last):
+            if validate_this_epoch and self._is_val_check_batch(batch_idx, is_last):
                 self._run_evaluation(test=False)
             if self.should_stop and self._may_stop():
                 break
@@ -575,10 +582,8 @@ class Trainer:
     def _epoch_end_validation_due(self) -> bool:
         return (self.current_epoch + 1) % self.check_val_every_n_epoch == 0
 
-    def _should_validate(self, batch_idx: int, is_last: bool) -> bool:
+    def _is_val_check_batch(self, batch_idx: int, is_last: bool) -> bool:
         """Validation runs every ``val_check_batch`` batches (at the epoch's end for unsized loaders)."""
-        if not self._val_enabled() or not self._epoch_end_validation_due():
-            return False
         if self.val_check_batch == math.inf:
             return is_last
         return (batch_idx + 1) % self.val_check_batch == 0

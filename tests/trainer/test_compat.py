@@ -98,3 +98,18 @@ def test_fit_returns_one_and_test_returns_numbers(tmp_path):
     (result,) = trainer.test()
     assert isinstance(result["test_loss"], float) and result["test_loss"] > 0
     assert torch.is_tensor(trainer.callback_metrics["test_loss"])
+
+
+def test_profiler_true_times_every_hook(tmp_path):
+    from pytorch_lightning.profiler import AdvancedProfiler, SimpleProfiler
+
+    trainer = quiet(tmp_path, max_epochs=1, profiler=True, num_sanity_val_steps=0)
+    trainer.fit(TinyModel())
+    assert isinstance(trainer.profiler, SimpleProfiler)
+    durations = trainer.profiler.recorded_durations
+    assert len(durations["on_batch_start"]) == 8 and len(durations["on_epoch_end"]) == 1  # 64 samples / 8
+    assert all(d >= 0 for d in durations["on_batch_end"])
+    assert "on_batch_start" in trainer.profiler.summary()
+    advanced = AdvancedProfiler()
+    quiet(tmp_path, max_epochs=1, profiler=advanced).fit(TinyModel())
+    assert "Profile stats for: on_train_start" in advanced.summary()
