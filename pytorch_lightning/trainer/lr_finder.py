@@ -7,7 +7,8 @@ the lr and the raw training loss of every optimizer step. Everything the sweep t
 optimizer state, trainer attributes, RNG states) is restored in ``finally``.
 
 The suggestion is a pure function of ``(lrs, losses)``: non-finite points are dropped through an
-index map, the curve is smoothed with a zero-phase moving average (the same numbers as
+index map, the losses are mapped onto [0, 1] (so a unit or an offset of the loss changes nothing),
+the curve is smoothed with a zero-phase moving average (the same numbers as
 ``scipy.signal.filtfilt(np.ones(n) / n, 1, x)``), and the steepest descent (or the valley, or the
 minimum) gives an index into the original arrays.
 """
@@ -23,6 +24,7 @@ from torch.optim.lr_scheduler import LRScheduler
 
 from pytorch_lightning.callbacks.base import Callback
 from pytorch_lightning.callbacks.progress import ProgressBarBase
+from pytorch_lightning.core.lightning import LightningModule
 from pytorch_lightning.trainer.optimizers import configure_scheduler
 from pytorch_lightning.utilities.apply_func import apply_to_collection
 from pytorch_lightning.utilities.exceptions import MisconfigurationException
@@ -56,7 +58,8 @@ class _SweepLR(LRScheduler):
 
 
 class _ExponentialLR(_SweepLR):
-    """Geometric sweep: ``lr_i = base * (end_lr / base) ** (i / (num_iter - 1))``.
+    """Geometric sweep: ``lr_i = base * (end_lr / base) ** (i / (num_iter - 1))`` (in logs when the ratio
+    does not fit a float).
 
     Example:
         >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1e-4)
@@ -77,8 +80,15 @@ class _ExponentialLR(_SweepLR):
         base0 = self.base_lrs[0]
         if base0 <= 0:
             raise ValueError(f"An exponential sweep needs a positive starting lr, got {base0!r}")
-        factor = (self.end_lr / base0) ** self._progress()
-        return [base * factor for base in self.base_lrs]
+        ratio, r = self.end_lr / base0, self._progress()
+        if sys.float_info.min <= ratio < math.inf:
+            return [base * ratio ** r for base in self.base_lrs]
+        # The ratio overflows or is subnormal (a range of more than ~300 decades, or a subnormal start):
+        # in logs, with both ends exact.
+        if r == 1:
+            return [self.end_lr * (base / base0) for base in self.base_lrs]
+        log_ratio = math.log(self.end_lr) - math.log(base0)
+        return [base if r == 0 else math.exp(math.log(base) + r * log_ratio) for base in self.base_lrs]
 
 
 class _LinearLR(_SweepLR):
@@ -89,8 +99,11 @@ class _LinearLR(_SweepLR):
         r = self._progress()
         if base0 == 0:
             return [base + r * (self.end_lr - base) for base in self.base_lrs]
-        factor = 1.0 + r * (self.end_lr / base0 - 1.0)
-        return [base * factor for base in self.base_lrs]
+        ratio = self.end_lr / base0
+        if math.isfinite(ratio):
+            return [base * (1.0 + r * (ratio - 1.0)) for base in self.base_lrs]
+        first = base0 + r * (self.end_lr - base0)  # the ratio overflows (a tiny start): keep the group ratios
+        return [first * (base / base0) for base in self.base_lrs]
 
 
 # ------------------------------------------------------- suggestion functions
@@ -122,6 +135,28 @@ def zero_phase_moving_average(values: Sequence[float], width: int) -> np.ndarray
     return smoothed[pad:-pad]
 
 
+def unit_range(values: np.ndarray) -> np.ndarray:
+    """``(values - min) / (max - min)``, all zeros for a constant array, without overflow.
+
+    A positive factor and a shift of ``values`` give the same numbers up to rounding, and bit for bit
+    the same when the factor is a power of two and the moved values are exact, so a suggestion does
+    not depend on the loss's unit or offset, even on a curve full of ties.
+
+    Example:
+        >>> unit_range(np.array([3.0, 5.0, 4.0])).tolist()
+        [0.0, 1.0, 0.5]
+    """
+    lo, hi = np.min(values), np.max(values)
+    # Overflow is caught just below; a difference far below the span may underflow to 0, as it should.
+    with np.errstate(over="ignore", under="ignore"):
+        if not np.isfinite(hi - lo):  # the span overflows; halving such large numbers is exact
+            values, lo, hi = values / 2, lo / 2, hi / 2
+        span = hi - lo
+        if not span > 0:
+            return np.zeros_like(values)
+        return (values - lo) / span
+
+
 def default_filter_size(num_points: int) -> int:
     """About a tenth of the points, odd (the #2814 reporter averaged over a tenth of the sweep)."""
     return max(1, int(round(num_points / 10))) | 1
@@ -147,6 +182,9 @@ def suggest_index(lrs: Sequence[float], losses: Sequence[float], skip_begin: int
             the longest descending stretch) or 'minimum' (the lowest smoothed loss; the caller divides
             its lr by 10).
         log_x: slopes against ``log10(lr)`` (exponential sweeps) instead of ``lr``.
+
+    Never raises on the curve itself (any length, NaN/inf anywhere, any magnitude), and gives the
+    same index for ``a * losses + c`` with ``a > 0`` (see ``unit_range``).
     """
     if method not in METHODS:
         raise ValueError(f"`method` must be one of {METHODS}, got {method!r}")
@@ -167,11 +205,7 @@ def suggest_index(lrs: Sequence[float], losses: Sequence[float], skip_begin: int
     n = index_map.size
     if n < MIN_POINTS:
         return None, f"only {n} finite point(s) were recorded; at least {MIN_POINTS} are needed"
-    y = loss_arr[index_map]
-    # Rescale so that huge or tiny losses filter and differentiate without overflow or underflow.
-    span = np.max(np.abs(y))
-    if span > 0:
-        y = y / span
+    y = unit_range(loss_arr[index_map])
     width = fit_filter_size(default_filter_size(n) if filter_size is None else int(filter_size), n)
     y = zero_phase_moving_average(y, width)
     begin, end = int(skip_begin), int(skip_end)
@@ -189,8 +223,13 @@ def suggest_index(lrs: Sequence[float], losses: Sequence[float], skip_begin: int
         if k is None:
             return None, "the smoothed loss never decreases, so there is no valley"
         return int(index_map[k]), None
-    x = np.log10(lrs_arr[index_map]) if log_x else lrs_arr[index_map]
-    grad = np.gradient(y, x) if np.all(np.diff(x) > 0) else np.gradient(y)
+    x = unit_range(np.log10(lrs_arr[index_map]) if log_x else lrs_arr[index_map])
+    grad = None
+    if np.all(np.diff(x) > 0):
+        with np.errstate(all="ignore"):  # products of tiny spacings may underflow; checked just below
+            grad = np.gradient(y, x)
+    if grad is None or not np.all(np.isfinite(grad)):
+        grad = np.gradient(y)  # lrs not increasing, or spaced too unevenly to differentiate against
     # Only the descent that leads to the lowest loss counts: past the minimum the network has
     # diverged, and the fall back from a spike there is steep but useless.
     lowest = begin + int(np.argmin(y[begin:stop]))
@@ -227,8 +266,13 @@ def smoothed_losses(losses: Sequence[float], beta: float = SMOOTHING_BETA) -> Li
 def diverged(smoothed: float, best: float, threshold: float) -> bool:
     """The divergence rule: ``smoothed - best > (threshold - 1) * |best|``.
 
-    For positive losses this is 0.8.x's ``smoothed > threshold * best``; it also works for negative
-    losses (a log-likelihood) and for a best of exactly 0 (then any rise counts).
+    The smoothed loss has risen above the best so far by more than ``threshold - 1`` times the
+    best's magnitude. For positive losses this is 0.8.x's ``smoothed > threshold * best``; for a
+    negative best (a log-likelihood) it is a rise of more than ``(threshold - 1) * |best|`` (0.8.x's
+    form would stop at once there); a best of exactly 0 stops at any rise. It never fires without a
+    rise, and scaling both losses by a positive factor does not change it. Being relative to
+    ``|best|``, it is strict for a best near 0: a signed loss that settles around 0 may stop on a
+    small rise, so use ``early_stop_threshold=None`` for such a loss.
     """
     return smoothed - best > (threshold - 1.0) * abs(best)
 
@@ -313,10 +357,16 @@ class _LRFinder:
             show: call ``plt.show()`` (never when ``ax`` is given).
             ax: draw on this matplotlib Axes instead of a new figure.
         """
+        for name, value in (("suggest", suggest), ("show", show)):
+            if not isinstance(value, bool):
+                raise TypeError(f"`{name}` must be a bool, got {value!r}")
         try:
             import matplotlib.pyplot as plt
+            from matplotlib.axes import Axes
         except ImportError as err:
             raise ImportError("`plot()` needs matplotlib: pip install 'pytorch-lightning[extra]'") from err
+        if ax is not None and not isinstance(ax, Axes):
+            raise TypeError(f"`ax` must be None or a matplotlib Axes, got {ax!r}")
         lrs = np.asarray(self.results["lr"], dtype=float)
         raw = np.asarray(self.results["loss_raw"], dtype=float)
         if ax is None:
@@ -377,7 +427,7 @@ class _SweepRecorder(Callback):
                 f"got {bases[0]!r}")
         finder = self.finder
         for group, base in zip(optimizer.param_groups, bases):
-            group["lr"] = group["initial_lr"] = finder.lr_min * base / bases[0]
+            group["lr"] = group["initial_lr"] = finder.lr_min * (base / bases[0])  # the first group: min_lr exactly
         cls = _ExponentialLR if finder.mode == "exponential" else _LinearLR
         scheduler = cls(optimizer, end_lr=finder.lr_max, num_iter=finder.num_training)
         trainer.lr_schedulers = [configure_scheduler({"scheduler": scheduler, "interval": "step"})]
@@ -486,7 +536,10 @@ class _Snapshot:
         set_rng_states(self.rng)
 
 
-def _check_args(min_lr, max_lr, num_training, mode, early_stop_threshold, num_accumulation_steps) -> None:
+def _check_args(model, min_lr, max_lr, num_training, mode, early_stop_threshold, num_accumulation_steps,
+                update_attr) -> None:
+    if not isinstance(model, LightningModule):
+        raise MisconfigurationException(f"`model` must be a LightningModule, got {type(model).__name__}")
     if mode not in MODES:
         raise MisconfigurationException(f"`mode` must be one of {MODES}, got {mode!r}")
     for name, value in (("min_lr", min_lr), ("max_lr", max_lr)):
@@ -508,6 +561,8 @@ def _check_args(min_lr, max_lr, num_training, mode, early_stop_threshold, num_ac
                                                or num_accumulation_steps < 1):
         raise MisconfigurationException(
             f"`num_accumulation_steps` must be None or an int >= 1, got {num_accumulation_steps!r}")
+    if not isinstance(update_attr, bool):
+        raise MisconfigurationException(f"`update_attr` must be a bool, got {update_attr!r}")
 
 
 def lr_find(trainer, model, train_dataloader=None, val_dataloaders=None, min_lr: float = 1e-8, max_lr: float = 1,
@@ -532,7 +587,7 @@ def lr_find(trainer, model, train_dataloader=None, val_dataloaders=None, min_lr:
         >>> fig = finder.plot(suggest=True)  # doctest: +SKIP
         >>> new_lr = finder.suggestion()  # doctest: +SKIP
     """
-    _check_args(min_lr, max_lr, num_training, mode, early_stop_threshold, num_accumulation_steps)
+    _check_args(model, min_lr, max_lr, num_training, mode, early_stop_threshold, num_accumulation_steps, update_attr)
     target = _find_lr_field(model, trainer.auto_lr_find) if update_attr else None
     finder = _LRFinder(mode, float(min_lr), float(max_lr), num_training)
     recorder = _SweepRecorder(finder, early_stop_threshold)
