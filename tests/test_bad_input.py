@@ -1,8 +1,7 @@
 """Bad input, tried systematically: every case raises an error that names the argument (and the value
 given, or its type), before any work, and leaves the model's weights as they were.
 
-Cases tried (``argument: values``), 261 test cases in all; ``[xfail]`` marks a case the package gets
-wrong today (the reason is on the test's mark, strict, so that a fix shows).
+Cases tried (``argument: values``), 261 test cases in all.
 
 Trainer (raise at construction, nothing written under ``default_root_dir``)
     logger: 'tensorboard', 1, [CSVLogger, 'csv']
@@ -32,7 +31,7 @@ Trainer (raise at construction, nothing written under ``default_root_dir``)
 Trainer.fit and the data (raise before the first optimizer step, weights unchanged, no file written)
     model: 'model', nn.Linear; a model without training_step, without configure_optimizers, without
     any train dataloader; train_dataloader: 5, an empty DataLoader, an empty unsized loader;
-    limit_train_batches=0; val_dataloaders: 5, an empty DataLoader (a warning) [xfail];
+    limit_train_batches=0; val_dataloaders: 5, an empty DataLoader (a warning);
     val_check_interval: 100 (more than the 8 batches); resume_from_checkpoint: a missing file (named,
     before the logger writes); auto_lr_find: 'lrr' (no such field)
 
@@ -63,20 +62,20 @@ _LRFinder.suggestion / suggest_index / plot / _LRFinder
     plot suggest: 'yes'; show: 'no'; ax: 1, 'left'; _LRFinder mode: 'exp'
 
 LearningRateLogger
-    logging_interval: 'steps', 'Epoch', 1, ''; log_momentum: 'False' [xfail]; no logger at fit
+    logging_interval: 'steps', 'Epoch', 1, ''; log_momentum: 'False'; no logger at fit
 
 ModelCheckpoint
-    filepath: 123 [xfail], '' [xfail]; monitor: '', 1, None; mode: 'mn', 'Min', None;
-    save_top_k: -2, 1.5, '1', True; period: 0, -1, 1.5; prefix: 1 [xfail];
-    verbose / save_last / save_weights_only: 'False' [xfail]; monitor 'val_los' (a typo) at the first check
+    filepath: 123, ''; monitor: '', 1, None; mode: 'mn', 'Min', None;
+    save_top_k: -2, 1.5, '1', True; period: 0, -1, 1.5; prefix: 1;
+    verbose / save_last / save_weights_only: 'False'; monitor 'val_los' (a typo) at the first check
 
 EarlyStopping
-    monitor: '', 1; mode: 'mx'; patience: -1, 1.5, '3'; min_delta: '0.1', True, nan [xfail], inf [xfail];
-    verbose / strict: 'False' [xfail]; monitor 'val_los' (a typo) at the first check
+    monitor: '', 1; mode: 'mx'; patience: -1, 1.5, '3'; min_delta: '0.1', True, nan, inf;
+    verbose / strict: 'False'; monitor 'val_los' (a typo) at the first check
 
 TensorBoardLogger / CSVLogger (each)
-    save_dir: None [xfail], 123 [xfail]; name: 1 [xfail]; version: True, 1.5, -1 [xfail];
-    TensorBoardLogger's SummaryWriter keyword typo 'flush_sec' [xfail]
+    save_dir: None, 123; name: 1; version: True, 1.5, -1;
+    TensorBoardLogger's SummaryWriter keyword typo 'flush_sec'
 """
 import copy
 import math
@@ -378,8 +377,6 @@ def test_fit_rejects_a_limit_that_leaves_no_training_batch(tmp_path):
              trainer_kwargs={"limit_train_batches": 0})
 
 
-@pytest.mark.xfail(strict=True, reason="Trainer._load_val_data (trainer.py): a val loader of 0 batches, with a "
-                                       "validation_step defined, silently turns validation off")
 def test_fit_warns_about_an_empty_val_dataloader(tmp_path):
     empty = DataLoader(TensorDataset(torch.zeros(0, 8), torch.zeros(0).long()), batch_size=4)
     with pytest.warns(UserWarning, match=r"(?i)val.dataloader.*0 batches|0 batches.*val.dataloader"):
@@ -595,7 +592,6 @@ def test_lr_logger_interval(value):
         LearningRateLogger(logging_interval=value)
 
 
-@pytest.mark.xfail(strict=True, reason=f"LearningRateLogger.__init__ (lr_logger.py): {BOOL_STRING}")
 def test_lr_logger_log_momentum_rejects_a_string():
     with pytest.raises((MisconfigurationException, TypeError), match=names("log_momentum", "False")):
         LearningRateLogger(log_momentum="False")
@@ -613,15 +609,11 @@ def test_lr_logger_without_a_logger_raises_before_training(tmp_path):
     ("mode", "mn"), ("mode", "Min"), ("mode", None),
     ("save_top_k", -2), ("save_top_k", 1.5), ("save_top_k", "1"), ("save_top_k", True),
     ("period", 0), ("period", -1), ("period", 1.5),
-    pytest.param("filepath", 123, marks=pytest.mark.xfail(
-        strict=True, reason="ModelCheckpoint.__init__ turns 123 into the path '123' silently")),
-    pytest.param("filepath", "", marks=pytest.mark.xfail(
-        strict=True, reason="ModelCheckpoint.__init__ accepts '' silently (checkpoints land in the cwd)")),
-    pytest.param("prefix", 1, marks=pytest.mark.xfail(
-        strict=True, reason="ModelCheckpoint.__init__ accepts prefix=1 silently (names become '1epoch=0.ckpt')")),
+    pytest.param("filepath", 123),
+    pytest.param("filepath", ""),
+    pytest.param("prefix", 1),
 ] + [
-    pytest.param(flag, "False", marks=pytest.mark.xfail(
-        strict=True, reason=f"ModelCheckpoint.__init__ (model_checkpoint.py): {BOOL_STRING}"))
+    pytest.param(flag, "False")
     for flag in ("verbose", "save_last", "save_weights_only")
 ])
 def test_model_checkpoint_argument(tmp_path, name, value):
@@ -642,13 +634,10 @@ def test_model_checkpoint_monitor_typo_names_the_metric_and_the_available_ones(t
     ("monitor", ""), ("monitor", 1), ("mode", "mx"),
     ("patience", -1), ("patience", 1.5), ("patience", "3"),
     ("min_delta", "0.1"), ("min_delta", True),
-    pytest.param("min_delta", NAN, marks=pytest.mark.xfail(
-        strict=True, reason="EarlyStopping.__init__ accepts nan: no score ever improves, so it stops after patience")),
-    pytest.param("min_delta", INF, marks=pytest.mark.xfail(
-        strict=True, reason="EarlyStopping.__init__ accepts inf: no score ever improves, so it stops after patience")),
+    pytest.param("min_delta", NAN),
+    pytest.param("min_delta", INF),
 ] + [
-    pytest.param(flag, "False", marks=pytest.mark.xfail(
-        strict=True, reason=f"EarlyStopping.__init__ (early_stopping.py): {BOOL_STRING}"))
+    pytest.param(flag, "False")
     for flag in ("verbose", "strict")
 ])
 def test_early_stopping_argument(name, value):
@@ -672,13 +661,10 @@ LOGGER_SILENT = "DirectoryLogger.__init__ (loggers/base.py) accepts it silently"
 @pytest.mark.parametrize("kwargs, name", [
     ({"version": True}, "version"),
     ({"version": 1.5}, "version"),
-    pytest.param({"version": -1}, "version", marks=pytest.mark.xfail(strict=True, reason=LOGGER_SILENT + ": "
-                                                                    "logs go to version_-1")),
-    pytest.param({"save_dir": None}, "save_dir", marks=pytest.mark.xfail(strict=True, reason=LOGGER_SILENT + ": "
-                                                                        "logs go to a directory named 'None'")),
-    pytest.param({"save_dir": 123}, "save_dir", marks=pytest.mark.xfail(strict=True, reason=LOGGER_SILENT)),
-    pytest.param({"name": 1}, "name", marks=pytest.mark.xfail(strict=True, reason=LOGGER_SILENT + "; log_dir "
-                                                             "later raises TypeError from os.path.join")),
+    pytest.param({"version": -1}, "version"),
+    pytest.param({"save_dir": None}, "save_dir"),
+    pytest.param({"save_dir": 123}, "save_dir"),
+    pytest.param({"name": 1}, "name"),
 ])
 def test_logger_argument(tmp_path, cls, kwargs, name):
     kwargs = dict({"save_dir": str(tmp_path)}, **kwargs)
@@ -687,8 +673,6 @@ def test_logger_argument(tmp_path, cls, kwargs, name):
     assert files_under(tmp_path) == []
 
 
-@pytest.mark.xfail(strict=True, reason="TensorBoardLogger.__init__ keeps **kwargs for SummaryWriter unchecked: a "
-                                       "typo raises TypeError only at the first log, mid-fit")
 def test_tensorboard_logger_rejects_an_unknown_summary_writer_keyword(tmp_path):
     with pytest.raises(TypeError, match="flush_sec"):
         TensorBoardLogger(str(tmp_path), flush_sec=10)

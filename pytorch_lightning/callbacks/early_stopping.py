@@ -1,4 +1,5 @@
 """``EarlyStopping``: stop when the monitored metric stops improving (0.8.5 arguments)."""
+import math
 import warnings
 
 import torch
@@ -35,8 +36,11 @@ class EarlyStopping(Callback):
             raise MisconfigurationException(f"`mode` must be 'min', 'max' or 'auto', got {mode!r}")
         if not isinstance(patience, int) or isinstance(patience, bool) or patience < 0:
             raise MisconfigurationException(f"`patience` must be an int >= 0, got {patience!r}")
-        if isinstance(min_delta, bool) or not isinstance(min_delta, (int, float)):
-            raise MisconfigurationException(f"`min_delta` must be a number, got {min_delta!r}")
+        if isinstance(min_delta, bool) or not isinstance(min_delta, (int, float)) or not math.isfinite(min_delta):
+            raise MisconfigurationException(f"`min_delta` must be a finite number, got {min_delta!r}")
+        for name, flag in (("verbose", verbose), ("strict", strict)):
+            if not isinstance(flag, bool):
+                raise MisconfigurationException(f"`{name}` must be True or False, got {flag!r}")
         self.monitor = monitor
         self.min_delta = abs(min_delta)
         self.patience = patience

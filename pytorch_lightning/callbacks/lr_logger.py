@@ -47,8 +47,10 @@ class LearningRateLogger(Callback):
         if logging_interval not in LOGGING_INTERVALS:
             raise MisconfigurationException(
                 f"`logging_interval` must be one of {LOGGING_INTERVALS}, got {logging_interval!r}")
+        if not isinstance(log_momentum, bool):
+            raise MisconfigurationException(f"`log_momentum` must be True or False, got {log_momentum!r}")
         self.logging_interval = logging_interval
-        self.log_momentum = bool(log_momentum)
+        self.log_momentum = log_momentum
         self.lrs: Dict[str, List[float]] = {}
         self.momenta: Dict[str, List[float]] = {}
         self._entries: List[Tuple[str, Any, int, str]] = []

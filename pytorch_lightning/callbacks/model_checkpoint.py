@@ -49,6 +49,13 @@ class ModelCheckpoint(Callback):
     def __init__(self, filepath: Optional[str] = None, monitor: str = "val_loss", verbose: bool = False,
                  save_last: bool = False, save_top_k: int = 1, save_weights_only: bool = False, mode: str = "auto",
                  period: int = 1, prefix: str = ""):
+        if filepath is not None and (not isinstance(filepath, (str, os.PathLike)) or str(filepath) == ""):
+            raise MisconfigurationException(f"`filepath` must be None or a non-empty path, got {filepath!r}")
+        if not isinstance(prefix, str):
+            raise MisconfigurationException(f"`prefix` must be a str, got {prefix!r}")
+        for name, flag in (("verbose", verbose), ("save_last", save_last), ("save_weights_only", save_weights_only)):
+            if not isinstance(flag, bool):
+                raise MisconfigurationException(f"`{name}` must be True or False, got {flag!r}")
         if not isinstance(monitor, str) or not monitor:
             raise MisconfigurationException(f"`monitor` must be a metric name, got {monitor!r}")
         if mode not in ("min", "max", "auto"):
@@ -85,6 +92,7 @@ class ModelCheckpoint(Callback):
         self.best_model_path = ""
         self.last_model_path = ""
         self.epoch_last_check: Optional[int] = None
+        self._saved_at_step: Optional[int] = None
         self._check_at_epoch_end = False
         self._restored = False
 
@@ -121,6 +129,19 @@ class ModelCheckpoint(Callback):
             self._check(trainer)
         self._check_at_epoch_end = False
 
+    def on_keyboard_interrupt(self, trainer, pl_module):
+        """Ctrl-C: save the state at the interruption as ``last.ckpt`` (unless this step is saved already)."""
+        if self.save_top_k == 0 and not self.save_last or self.dirpath is None:
+            return
+        if self._saved_at_step == trainer.global_step:
+            return
+        self.last_model_path = self._join(self.prefix + self.CHECKPOINT_NAME_LAST)
+        self._save(trainer, self.last_model_path)
+
+    def _save(self, trainer, path: str) -> None:
+        trainer.save_checkpoint(path, self.save_weights_only)
+        self._saved_at_step = trainer.global_step
+
     # ------------------------------------------------------------------ check
     def _check(self, trainer) -> None:
         epoch = trainer.current_epoch
@@ -133,7 +154,7 @@ class ModelCheckpoint(Callback):
         metrics = dict(trainer.callback_metrics)
         if self.save_last:
             self.last_model_path = self._join(self.prefix + self.CHECKPOINT_NAME_LAST)
-            trainer.save_checkpoint(self.last_model_path, self.save_weights_only)
+            self._save(trainer, self.last_model_path)
         if self.save_top_k == 0:
             return
         score = self._score(metrics)
@@ -196,7 +217,7 @@ class ModelCheckpoint(Callback):
         while path in self.best_k_models or fs.exists(path):
             path = self.format_checkpoint_name(epoch, metrics, ver=version)
             version += 1
-        trainer.save_checkpoint(path, self.save_weights_only)
+        self._save(trainer, path)
         self.best_k_models[path] = score
         return path
 

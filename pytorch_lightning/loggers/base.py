@@ -108,8 +108,13 @@ class DirectoryLogger(LightningLoggerBase):
 
     def __init__(self, save_dir: str, name: Optional[str] = "default", version: Optional[Union[int, str]] = None):
         super().__init__()
-        if version is not None and (isinstance(version, bool) or not isinstance(version, (int, str))):
-            raise ValueError(f"`version` must be None, an int or a str, got {version!r}")
+        if not isinstance(save_dir, (str, os.PathLike)) or str(save_dir) == "":
+            raise ValueError(f"`save_dir` must be a non-empty path (str or os.PathLike), got {save_dir!r}")
+        if name is not None and not isinstance(name, str):
+            raise ValueError(f"`name` must be None or a str, got {name!r}")
+        if version is not None and (isinstance(version, bool) or not isinstance(version, (int, str))
+                                    or isinstance(version, int) and version < 0):
+            raise ValueError(f"`version` must be None, an int >= 0 or a str, got {version!r}")
         self._save_dir = str(save_dir)
         self._name = name or ""
         self._version = version

@@ -27,6 +27,8 @@ class TensorBoardLogger(DirectoryLogger):
     def __init__(self, save_dir: str, name: Optional[str] = "default", version: Optional[Union[int, str]] = None,
                  **kwargs):
         super().__init__(save_dir, name, version)
+        if kwargs:
+            _check_writer_kwargs(kwargs)
         self._kwargs = kwargs
         self._experiment = None
         self.hparams: Dict[str, Any] = {}
@@ -68,7 +70,28 @@ class TensorBoardLogger(DirectoryLogger):
         if self._experiment is not None:
             self._experiment.flush()
 
+    @rank_zero_only
+    def finalize(self, status: str) -> None:
+        """Flush and close the writer (its thread and file); logging again opens a new one."""
+        super().save()
+        if self._experiment is not None:
+            self._experiment.close()
+            self._experiment = None
+
     def __getstate__(self):
         state = self.__dict__.copy()
         state["_experiment"] = None
         return state
+
+
+def _check_writer_kwargs(kwargs: Dict[str, Any]) -> None:
+    """A typo in a ``SummaryWriter`` keyword fails here, not at the first log in the middle of a fit."""
+    import inspect
+
+    from torch.utils.tensorboard import SummaryWriter
+
+    accepted = set(inspect.signature(SummaryWriter.__init__).parameters) - {"self", "log_dir"}
+    unknown = sorted(set(kwargs) - accepted)
+    if unknown:
+        raise TypeError(f"TensorBoardLogger got keyword arguments {unknown} that SummaryWriter does not take; "
+                        f"it takes {sorted(accepted)}")

@@ -389,6 +389,10 @@ class Trainer:
             self.interrupted = True
             warnings.warn("Detected KeyboardInterrupt, attempting graceful shutdown...")
             self._call_hook("on_keyboard_interrupt", model=False)
+        except BaseException:
+            if self.logger is not None:  # what was logged before the error reaches the disk
+                self.logger.finalize("failed")
+            raise
         finally:
             model.zero_grad(set_to_none=True)
         self._call_hook("on_train_end")
@@ -736,6 +740,9 @@ class Trainer:
                                 for dl in self.val_dataloaders]
         if self.val_dataloaders and not is_overridden("validation_step", model):
             self.val_dataloaders, self.num_val_batches = [], []
+        for idx, count in enumerate(self.num_val_batches):
+            if count == 0 and self.limit_val_batches != 0:
+                warnings.warn(f"The val dataloader {idx} gives 0 batches: it is never validated on", UserWarning)
 
     # ----------------------------------------------------------- checkpoints
     def save_checkpoint(self, filepath: str, weights_only: bool = False) -> None:

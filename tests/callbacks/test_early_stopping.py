@@ -42,7 +42,7 @@ def test_signature_and_defaults_are_085s():
     (dict(mode="lowest"), "`mode` must be 'min', 'max' or 'auto', got 'lowest'"),
     (dict(patience=-1), "`patience` must be an int >= 0, got -1"),
     (dict(patience=2.5), "`patience` must be an int >= 0, got 2.5"),
-    (dict(min_delta="0.1"), "`min_delta` must be a number, got '0.1'"),
+    (dict(min_delta="0.1"), "`min_delta` must be a finite number, got '0.1'"),
     (dict(monitor=None), "`monitor` must be a metric name, got None"),
 ])
 def test_bad_arguments_are_named(kwargs, match):

@@ -107,7 +107,7 @@ def test_no_name_writes_in_save_dir(tmp_path, logger_class, name):
 
 @pytest.mark.parametrize("logger_class", LOGGERS)
 def test_bad_version_type(tmp_path, logger_class):
-    with pytest.raises(ValueError, match=r"`version` must be None, an int or a str, got 1\.5"):
+    with pytest.raises(ValueError, match=r"`version` must be None, an int >= 0 or a str, got 1\.5"):
         logger_class(str(tmp_path), version=1.5)
 
 

@@ -389,9 +389,6 @@ def test_ctrl_c_in_fit_keeps_the_logs_and_the_checkpoints_saved_before(tmp_path,
         assert cloud_io.load(path)["global_step"] <= trainer.global_step
 
 
-@pytest.mark.xfail(strict=True, reason="ModelCheckpoint (model_checkpoint.py) saves nothing on a KeyboardInterrupt: "
-                                       "it has no on_keyboard_interrupt/on_train_end save, so the steps since the "
-                                       "last epoch's check are lost")
 @pytest.mark.parametrize("site, at", INTERRUPTS)
 def test_ctrl_c_in_fit_leaves_a_final_checkpoint(tmp_path, site, at):
     trainer, model = interrupted_fit(tmp_path, site, at)
@@ -410,9 +407,6 @@ def test_ctrl_c_without_checkpointing_writes_no_checkpoint(tmp_path):
     assert not [name for name in files_of(tmp_path) if name.endswith(".ckpt")]
 
 
-@pytest.mark.xfail(strict=True, reason="Trainer.fit (trainer.py) catches only KeyboardInterrupt: on any other "
-                                       "exception logger.finalize/save never runs, so the rows logged since the "
-                                       "last epoch end never reach metrics.csv")
 def test_an_exception_in_fit_keeps_the_logs_written_so_far(tmp_path):
     seed_everything(3)
     model = FaultModel()
