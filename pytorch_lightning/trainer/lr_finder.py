@@ -402,9 +402,10 @@ class _LRFinder:
 class _SweepRecorder(Callback):
     """Builds the sweep scheduler on the loop's own optimizer and records each optimizer step."""
 
-    def __init__(self, finder: _LRFinder, threshold: Optional[float]):
+    def __init__(self, finder: _LRFinder, threshold: Optional[float], known_keys: Sequence[str] = ()):
         self.finder = finder
         self.threshold = threshold
+        self.known_keys = set(known_keys)  # state the snapshot already holds
         self.optimizer = None
         self.optimizer_state = None
         self.post_setup_state: Optional[Dict[str, torch.Tensor]] = None
@@ -419,7 +420,8 @@ class _SweepRecorder(Callback):
         optimizer = trainer.optimizers[0]
         self.optimizer = optimizer
         self.optimizer_state = _cpu_copy(optimizer.state_dict())
-        self.post_setup_state = _cpu_state(pl_module)
+        # Only what `setup` created (a module building its layers there, #2814) is copied here.
+        self.post_setup_state = _cpu_state(pl_module, skip=self.known_keys)
         bases = [group.get("initial_lr", group["lr"]) for group in optimizer.param_groups]
         if not bases[0] > 0:
             raise MisconfigurationException(
@@ -490,9 +492,9 @@ def _cpu_copy(obj: Any) -> Any:
     return copy.deepcopy(apply_to_collection(obj, torch.Tensor, lambda t: t.detach().cpu()))
 
 
-def _cpu_state(model: torch.nn.Module) -> Dict[str, torch.Tensor]:
-    """A copy of the model's state in CPU memory (never a second copy on the GPU)."""
-    return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+def _cpu_state(model: torch.nn.Module, skip: Sequence[str] = ()) -> Dict[str, torch.Tensor]:
+    """A copy of the model's state (but the ``skip`` keys) in CPU memory, never a second copy on the GPU."""
+    return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items() if k not in skip}
 
 
 class _Snapshot:
@@ -590,8 +592,8 @@ def lr_find(trainer, model, train_dataloader=None, val_dataloaders=None, min_lr:
     _check_args(model, min_lr, max_lr, num_training, mode, early_stop_threshold, num_accumulation_steps, update_attr)
     target = _find_lr_field(model, trainer.auto_lr_find) if update_attr else None
     finder = _LRFinder(mode, float(min_lr), float(max_lr), num_training)
-    recorder = _SweepRecorder(finder, early_stop_threshold)
     snapshot = _Snapshot(trainer, model)
+    recorder = _SweepRecorder(finder, early_stop_threshold, known_keys=snapshot.model_state)
     interrupted = False
     try:
         callbacks: List[Callback] = [recorder]

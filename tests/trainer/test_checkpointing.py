@@ -3,7 +3,6 @@ import copy
 import errno
 import os
 
-import fsspec
 import pytest
 import torch
 from fsspec.implementations.local import LocalFileOpener
@@ -41,20 +40,6 @@ def _assert_same_tensors(actual, expected):
     assert list(actual) == list(expected)
     for key in expected:
         assert torch.equal(actual[key], expected[key]), key
-
-
-@pytest.fixture(params=["local", "file", "memory"])
-def root(request, tmp_path):
-    if request.param == "local":
-        yield str(tmp_path)
-    elif request.param == "file":
-        yield f"file://{tmp_path}"
-    else:
-        url = f"memory://{tmp_path.name}"
-        yield url
-        fs = fsspec.filesystem("memory")
-        if fs.exists(url):
-            fs.rm(url, recursive=True)
 
 
 # -------------------------------------------------------------------- contents

@@ -2,7 +2,6 @@
 import errno
 import os
 
-import fsspec
 import pytest
 import torch
 from fsspec.implementations.local import LocalFileOpener, LocalFileSystem
@@ -10,22 +9,6 @@ from fsspec.implementations.memory import MemoryFile, MemoryFileSystem
 
 from pytorch_lightning.utilities import cloud_io
 
-PROTOCOLS = ["local", "file", "memory"]
-
-
-@pytest.fixture(params=PROTOCOLS)
-def root(request, tmp_path):
-    """A fresh directory written as a plain path, a ``file://`` URL or a ``memory://`` URL."""
-    if request.param == "local":
-        yield str(tmp_path)
-    elif request.param == "file":
-        yield f"file://{tmp_path}"
-    else:
-        url = f"memory://{tmp_path.name}"  # tmp_path names are unique within a session
-        yield url
-        fs = fsspec.filesystem("memory")
-        if fs.exists(url):
-            fs.rm(url, recursive=True)
 
 
 def _names(directory):
