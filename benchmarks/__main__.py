@@ -10,6 +10,12 @@ A and B runs are interleaved (the order alternating), and each table gives the m
 range of the B/A time ratio over the repeats. Targets (small MLP, one thread): ``fit`` and
 ``lr_find`` at most 1.05x the hand-written loop, import at most 0.3 s over ``import torch``,
 ``lr_find``'s peak memory at most the hand-written range test's plus one copy of the state.
+
+Where the time goes (cProfile of one MLP epoch, 128 steps): about 100 Python calls per step more
+than the hand-written loop: five hook dispatches, parsing the step's output into
+``callback_metrics``, the optimizer-step wrapper and, in ``lr_find``, the recorder's two hooks,
+the sweep scheduler's ``step`` and one ``float(loss)``. There is no host sync and no copy per step
+(``running_loss`` is kept only when a progress bar will read it).
 """
 import argparse
 import copy
