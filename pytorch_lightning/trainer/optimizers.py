@@ -106,11 +106,10 @@ def configure_scheduler(sched: Any) -> Dict[str, Any]:
     if not hasattr(scheduler, "step") or not hasattr(scheduler, "optimizer"):
         raise MisconfigurationException(
             f"'scheduler' must be a torch learning-rate scheduler, got {type(scheduler).__name__}")
+    # 0.8.5's keys and defaults (its tests compare the whole dict); 'name' and 'strict' only when given
     cfg.setdefault("interval", "epoch")
     cfg.setdefault("frequency", 1)
     cfg.setdefault("monitor", "val_loss")
-    cfg.setdefault("name", None)
-    cfg.setdefault("strict", True)
     cfg["reduce_on_plateau"] = isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau)
     if cfg["interval"] not in INTERVALS:
         raise MisconfigurationException(
@@ -135,7 +134,7 @@ def step_schedulers(lr_schedulers: List[Dict[str, Any]], interval: str, count: i
             metrics = metrics or {}
             monitor = cfg["monitor"]
             if monitor not in metrics:
-                if not cfg["strict"]:
+                if not cfg.get("strict", True):
                     continue
                 raise MisconfigurationException(
                     f"ReduceLROnPlateau conditioned on metric {monitor!r} which is not available; available "

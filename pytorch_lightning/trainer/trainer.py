@@ -119,10 +119,28 @@ class Trainer:
         auto_scale_batch_size: Union[str, bool] = False,
         prepare_data_per_node: bool = True,
         amp_level: str = "O2",
-        train_percent_check: Optional[float] = None,
+        num_tpu_cores: Optional[int] = None,
+        use_amp: Optional[bool] = None,
+        show_progress_bar: Optional[bool] = None,
         val_percent_check: Optional[float] = None,
         test_percent_check: Optional[float] = None,
+        train_percent_check: Optional[float] = None,
+        overfit_pct: Optional[float] = None,
     ):
+        # 0.8.5's deprecated spellings, mapped onto their replacements
+        renamed = (("num_tpu_cores", num_tpu_cores, "tpu_cores"), ("use_amp", use_amp, "precision=16"),
+                   ("show_progress_bar", show_progress_bar, "progress_bar_refresh_rate"),
+                   ("overfit_pct", overfit_pct, "overfit_batches"))
+        for old, value, new in renamed:
+            if value is not None:
+                warnings.warn(f"`{old}` is deprecated since 0.7 and will be removed; use `{new}` instead",
+                              DeprecationWarning)
+        tpu_cores = num_tpu_cores if num_tpu_cores is not None else tpu_cores
+        if use_amp is not None:
+            precision = 16 if _check_bool("use_amp", use_amp) else precision
+        if show_progress_bar is not None and not _check_bool("show_progress_bar", show_progress_bar):
+            progress_bar_refresh_rate = 0
+        overfit_batches = overfit_pct if overfit_pct is not None else overfit_batches
         # (argument name as given, value) of each limit: a deprecated alias is named in its own errors
         limits = {"limit_train_batches": ("limit_train_batches", limit_train_batches),
                   "limit_val_batches": ("limit_val_batches", limit_val_batches),
@@ -315,7 +333,7 @@ class Trainer:
     @property
     def progress_bar_dict(self) -> Dict[str, Any]:
         items = self.model.get_progress_bar_dict() if self.model is not None else {}
-        items.update({k: _display(v) for k, v in self.progress_bar_metrics.items()})
+        items.update({k: _display_value(v) for k, v in self.progress_bar_metrics.items()})
         return items
 
     def get_model(self) -> Optional[LightningModule]:
@@ -819,15 +837,9 @@ _SKIP_EPOCH = object()
 
 
 def _display_value(value: Any) -> Any:
-    """A one-element tensor as a python number (for results handed back to the user)."""
+    """A one-element tensor as a python number (results and progress-bar values handed to the user)."""
     if isinstance(value, torch.Tensor) and value.numel() == 1:
         return value.item()
-    return value
-
-
-def _display(value: Any) -> Any:
-    if isinstance(value, torch.Tensor) and value.numel() == 1:
-        return f"{value.item():.3g}"
     return value
 
 

@@ -113,3 +113,47 @@ def test_profiler_true_times_every_hook(tmp_path):
     advanced = AdvancedProfiler()
     quiet(tmp_path, max_epochs=1, profiler=advanced).fit(TinyModel())
     assert "Profile stats for: on_train_start" in advanced.summary()
+
+
+def test_deprecated_0_8_spellings_map_onto_their_replacements(tmp_path):
+    with pytest.warns(DeprecationWarning, match="show_progress_bar"):
+        trainer = Trainer(default_root_dir=str(tmp_path), logger=False, checkpoint_callback=False,
+                          show_progress_bar=False)
+    assert trainer.progress_bar_refresh_rate == 0 and trainer.progress_bar_callback is None
+    with pytest.warns(DeprecationWarning, match="overfit_pct"):
+        assert quiet(tmp_path, overfit_pct=0.25).overfit_batches == 0.25
+    with pytest.warns(DeprecationWarning, match="use_amp"), pytest.raises(MisconfigurationException, match="GPU"):
+        quiet(tmp_path, use_amp=True)  # precision=16, which needs a GPU
+    with pytest.warns(DeprecationWarning, match="num_tpu_cores"), pytest.raises(MisconfigurationException,
+                                                                                match="tpu_cores=8"):
+        quiet(tmp_path, num_tpu_cores=8)
+
+
+def test_scheduler_dict_has_0_8_5_keys_only():
+    """0.8.5's tests compare the whole dict: no 'name' or 'strict' keys unless given."""
+    from pytorch_lightning.trainer.optimizers import configure_scheduler
+
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(opt)
+    assert configure_scheduler(plateau) == dict(scheduler=plateau, monitor="val_loss", interval="epoch",
+                                                frequency=1, reduce_on_plateau=True)
+
+
+def test_progress_bar_dict_holds_numbers_and_epoch_end_metrics(tmp_path):
+    """As 0.8.5's hook tests read it: step metrics kept, epoch-end ones added and overriding."""
+
+    class Model(TinyModel):
+        def training_step(self, batch, batch_idx):
+            out = super().training_step(batch, batch_idx)
+            out["progress_bar"] = {"step_metric": torch.tensor(-1), "shared_metric": 100}
+            return out
+
+        def training_epoch_end(self, outputs):
+            return {"progress_bar": {f"epoch_metric_{self.current_epoch}": torch.tensor(self.current_epoch),
+                                     "shared_metric": 111}}
+
+    trainer = quiet(tmp_path, max_epochs=3)
+    assert trainer.fit(Model()) == 1
+    metrics = trainer.progress_bar_dict
+    assert metrics["step_metric"] == -1 and metrics["shared_metric"] == 111
+    assert [metrics[f"epoch_metric_{i}"] for i in range(3)] == [0, 1, 2]
