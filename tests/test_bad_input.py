@@ -12,13 +12,15 @@ Trainer (raise at construction, nothing written under ``default_root_dir``)
     num_nodes: 2, 0; num_processes: 2; distributed_backend: 'ddp', 'dpp' (a typo)
     gpus (without a GPU): 'abc', -2, True, 1.5, 1
     tpu_cores: 8; truncated_bptt_steps: 2; auto_scale_batch_size: True, 'pwoer' (a typo)
-    progress_bar_refresh_rate: -1, 1.5, '1', True; overfit_batches: -1, 1.5, '0.1'
+    progress_bar_refresh_rate: -1, 1.5, '1', True
     check_val_every_n_epoch: 0, 1.5
     accumulate_grad_batches: 0, 1.5, '2', {0: 0}, {-1: 2}, {}, {'0': 2}
     max_epochs: 0, -1, 1.5, '10', None; min_epochs: -1, '1'; min_epochs > max_epochs
     max_steps: 0, -5, 1.5; min_steps: -1; min_steps > max_steps
-    limit_train_batches: 1.5, -0.1, -1, '0.5', True, nan; limit_val_batches: 2.0; limit_test_batches: -1
-    val_check_interval: 0.0, 0, 1.5, -1; log_save_interval: 0, '1'; row_log_interval: 0, 1.5
+    log_save_interval: 0, '1'; row_log_interval: 0, 1.5
+    (checked when fit/test starts, as in 0.8.5, before any work) limit_train_batches: 1.5, -0.1, -1,
+    '0.5', True, nan; limit_val_batches: 2.0; limit_test_batches: -1; val_check_interval: 0.0, 0,
+    1.5, -1; overfit_batches: -1, 1.5, '0.1'
     precision: 64, '16-mixed', 'bf61' (a typo), 16 (on the CPU)
     weights_summary: 'topp', 'Top'; num_sanity_val_steps: -2, 1.5
     profiler: 'simple', 1; auto_lr_find: 1, '', 1.5; amp_level: 'O5'; resume_from_checkpoint: 123
@@ -215,9 +217,6 @@ TRAINER_CASES = [
     ("progress_bar_refresh_rate", 1.5),
     ("progress_bar_refresh_rate", "1"),
     ("progress_bar_refresh_rate", True),
-    ("overfit_batches", -1),
-    ("overfit_batches", 1.5),
-    ("overfit_batches", "0.1"),
     ("check_val_every_n_epoch", 0),
     ("check_val_every_n_epoch", 1.5),
     ("accumulate_grad_batches", 0),
@@ -238,18 +237,6 @@ TRAINER_CASES = [
     ("max_steps", -5),
     ("max_steps", 1.5),
     ("min_steps", -1),
-    ("limit_train_batches", 1.5),
-    ("limit_train_batches", -0.1),
-    ("limit_train_batches", -1),
-    ("limit_train_batches", "0.5"),
-    ("limit_train_batches", True),
-    ("limit_train_batches", NAN),
-    ("limit_val_batches", 2.0),
-    ("limit_test_batches", -1),
-    ("val_check_interval", 0.0),
-    ("val_check_interval", 0),
-    ("val_check_interval", 1.5),
-    ("val_check_interval", -1),
     ("log_save_interval", 0),
     ("log_save_interval", "1"),
     ("row_log_interval", 0),
@@ -289,6 +276,44 @@ def test_trainer_argument(tmp_path, name, value):
     assert files_under(root) == []
 
 
+# The batch limits are checked when fit (or test) starts, as in 0.8.5, whose tests build the Trainer
+# with a bad limit and expect fit to raise: still before any work, and a ValueError.
+LIMIT_CASES = [
+    ("overfit_batches", -1),
+    ("overfit_batches", 1.5),
+    ("overfit_batches", "0.1"),
+    ("limit_train_batches", 1.5),
+    ("limit_train_batches", -0.1),
+    ("limit_train_batches", -1),
+    ("limit_train_batches", "0.5"),
+    ("limit_train_batches", True),
+    ("limit_train_batches", NAN),
+    ("limit_val_batches", 2.0),
+    ("limit_test_batches", -1),
+    ("val_check_interval", 0.0),
+    ("val_check_interval", 0),
+    ("val_check_interval", 1.5),
+    ("val_check_interval", -1),
+]
+
+
+@pytest.mark.parametrize("name, value", LIMIT_CASES)
+def test_batch_limit_argument_fails_when_fit_starts(tmp_path, name, value):
+    root = tmp_path / "root"
+    root.mkdir()
+    trainer = Trainer(**quiet(root, logger=True, **{name: value}))
+    model = CountingSteps()
+    before = state_copy(model)
+    with pytest.raises(MisconfigurationException, match=names(name, value)) as raised:
+        trainer.fit(model)
+    assert isinstance(raised.value, ValueError)
+    assert_same_state(model, before)
+    assert model.trainer is None and files_under(root) == []
+    if name == "limit_test_batches":
+        with pytest.raises(MisconfigurationException, match=names(name, value)):
+            trainer.test(model)
+
+
 @pytest.mark.parametrize("kwargs, name", [
     ({"min_epochs": 5, "max_epochs": 2}, "min_epochs"),
     ({"min_steps": 10, "max_steps": 5}, "min_steps"),
@@ -300,8 +325,10 @@ def test_trainer_contradictory_minimum_and_maximum(tmp_path, kwargs, name):
 
 
 def test_a_deprecated_alias_is_named_in_its_own_error(tmp_path):
-    with pytest.warns(DeprecationWarning), pytest.raises(MisconfigurationException, match="`train_percent_check`"):
-        Trainer(**quiet(tmp_path, train_percent_check=2.0))
+    with pytest.warns(DeprecationWarning):
+        trainer = Trainer(**quiet(tmp_path, train_percent_check=2.0))
+    with pytest.raises(MisconfigurationException, match="`train_percent_check`"):
+        trainer.fit(CountingSteps())
 
 
 @pytest.mark.parametrize("name, value", [

@@ -10,7 +10,8 @@ from pytorch_lightning.utilities.exceptions import MisconfigurationException
 
 def resolve_loaders(given: Any, model_hook: Callable[[], Any], name: str) -> List[Any]:
     """Loaders passed to ``fit``/``test`` win over the model's hook; always a list (maybe empty)."""
-    loaders = given if given is not None else model_hook()
+    # A hook set to None on the instance (0.8.x tests do `model.val_dataloader = None`) means none.
+    loaders = given if given is not None else (model_hook() if callable(model_hook) else None)
     if loaders is None:
         return []
     if isinstance(loaders, (list, tuple)):
@@ -40,7 +41,8 @@ def apply_limit(count: Union[int, float], limit: Union[int, float], name: str) -
             if limit == 0.0:
                 return 0
             raise MisconfigurationException(
-                f"`{name}={limit}` is a fraction, but the dataloader has no length; pass an int count instead")
+                f"`{name}={limit}` is a fraction, but the dataloader has no length (an infinite DataLoader); "
+                "pass an int count instead")
         return int(count * limit)
     return min(count, limit)
 

@@ -168,13 +168,16 @@ class Trainer:
         if self.min_steps is not None and self.max_steps is not None and self.min_steps > self.max_steps:
             raise MisconfigurationException(
                 f"`min_steps={min_steps}` is above `max_steps={max_steps}`; the maximum would silently win")
-        self.limit_train_batches = _check_limit(*limits["limit_train_batches"])
-        self.limit_val_batches = _check_limit(*limits["limit_val_batches"])
-        self.limit_test_batches = _check_limit(*limits["limit_test_batches"])
-        self.val_check_interval = _check_limit("val_check_interval", val_check_interval, allow_zero=False)
+        # The batch limits are checked when `fit`/`test` starts, as 0.8.5 did (its tests build the
+        # Trainer with a bad limit and expect `fit` to raise); the names are the ones the user gave.
+        self._limit_names = {attr: given for attr, (given, _) in limits.items()}
+        self.limit_train_batches = limits["limit_train_batches"][1]
+        self.limit_val_batches = limits["limit_val_batches"][1]
+        self.limit_test_batches = limits["limit_test_batches"][1]
+        self.val_check_interval = val_check_interval
         self.check_val_every_n_epoch = _check_int("check_val_every_n_epoch", check_val_every_n_epoch, minimum=1)
         self.num_sanity_val_steps = _check_int("num_sanity_val_steps", num_sanity_val_steps, minimum=-1)
-        self.overfit_batches = _check_limit("overfit_batches", overfit_batches)
+        self.overfit_batches = overfit_batches
         self.row_log_interval = _check_int("row_log_interval", row_log_interval, minimum=1)
         self.log_save_interval = _check_int("log_save_interval", log_save_interval, minimum=1)
         self.progress_bar_refresh_rate = _check_int("progress_bar_refresh_rate", progress_bar_refresh_rate, minimum=0)
@@ -245,8 +248,9 @@ class Trainer:
         if self.fast_dev_run:
             self.max_epochs, self.num_sanity_val_steps = 1, 0
             self.limit_train_batches = self.limit_val_batches = self.limit_test_batches = 1
-        if self.overfit_batches:
-            self.limit_train_batches = self.limit_val_batches = self.overfit_batches
+        elif _is_number(overfit_batches) and overfit_batches > 0:
+            self.limit_train_batches = self.limit_val_batches = overfit_batches
+            self._limit_names.update(limit_train_batches="overfit_batches", limit_val_batches="overfit_batches")
 
         self.logger = _configure_logger(logger, self.default_root_dir)
         self.checkpoint_callback = _configure_callback(checkpoint_callback, ModelCheckpoint, "checkpoint_callback")
@@ -288,6 +292,14 @@ class Trainer:
             cb.on_init_end(self)
 
     # ----------------------------------------------------------------- state
+    def _check_limits(self) -> None:
+        """Validate the batch limits (a fraction in [0, 1] or an int count) before any work."""
+        names = self._limit_names
+        for attr in ("limit_train_batches", "limit_val_batches", "limit_test_batches"):
+            _check_limit(names.get(attr, attr), getattr(self, attr))
+        _check_limit("overfit_batches", self.overfit_batches)
+        _check_limit("val_check_interval", self.val_check_interval, allow_zero=False)
+
     def _reset_run_state(self) -> None:
         """The run state, all in one place.
 
@@ -367,6 +379,7 @@ class Trainer:
         """Train ``model``; dataloaders given here replace the model's own. Returns 1, as 0.8.5 did."""
         if not isinstance(model, LightningModule):
             raise MisconfigurationException(f"`model` must be a LightningModule, got {type(model).__name__}")
+        self._check_limits()
         if not is_overridden("training_step", model):
             raise MisconfigurationException("No `training_step()` method defined: the model has nothing to train")
         if not is_overridden("configure_optimizers", model):
@@ -696,6 +709,7 @@ class Trainer:
             if ckpt_path:
                 checkpoint = cloud_io.load(ckpt_path, map_location=self.device)
                 model.load_state_dict(checkpoint["state_dict"])
+        self._check_limits()
         if not is_overridden("test_step", model):
             raise MisconfigurationException("No `test_step()` method defined: `test()` has nothing to run")
         self.model, model.trainer = model, self
@@ -737,8 +751,8 @@ class Trainer:
             if self.num_training_batches == math.inf:
                 if interval != 1.0:
                     raise MisconfigurationException(
-                        f"`val_check_interval={interval}` is a fraction, but the train dataloader has no length; "
-                        "pass an int count of batches")
+                        f"`val_check_interval={interval}` is a fraction, but the train dataloader has no length "
+                        "(an infinite DataLoader); pass an int count of batches")
                 self.val_check_batch = math.inf
             else:
                 self.val_check_batch = max(1, int(self.num_training_batches * interval))
@@ -848,6 +862,10 @@ def _check_int(name: str, value: Any, minimum: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         raise MisconfigurationException(f"`{name}` must be an int >= {minimum}, got {value!r}")
     return value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _check_bool(name: str, value: Any) -> bool:

@@ -157,3 +157,35 @@ def test_progress_bar_dict_holds_numbers_and_epoch_end_metrics(tmp_path):
     metrics = trainer.progress_bar_dict
     assert metrics["step_metric"] == -1 and metrics["shared_metric"] == 111
     assert [metrics[f"epoch_metric_{i}"] for i in range(3)] == [0, 1, 2]
+
+
+def test_hooks_set_to_none_on_the_instance_count_as_absent(tmp_path):
+    """0.8.5's dataloader tests do `model.val_dataloader = None; model.validation_step = None`."""
+    model = TinyModel()
+    loader = model.train_dataloader()
+    for hook in ("train_dataloader", "val_dataloader", "test_dataloader", "validation_step",
+                 "validation_epoch_end", "test_step", "test_epoch_end"):
+        setattr(model, hook, None)
+    trainer = quiet(tmp_path, max_epochs=1)
+    assert trainer.fit(model, train_dataloader=loader) == 1
+    assert trainer.val_dataloaders == [] and trainer.global_step == 8
+    with pytest.raises(MisconfigurationException, match="test_step"):
+        trainer.test()
+
+
+def test_data_errors_are_value_errors_with_0_8_5_wording(tmp_path):
+    from torch.utils.data import DataLoader, IterableDataset, TensorDataset
+
+    class Endless(IterableDataset):
+        def __iter__(self):
+            while True:
+                yield torch.zeros(8), torch.tensor(0)
+
+    empty = DataLoader(TensorDataset(torch.zeros(0, 8), torch.zeros(0).long()), batch_size=4)
+    with pytest.raises(ValueError, match="0 batches"):
+        quiet(tmp_path).fit(TinyModel(), train_dataloader=empty)
+    with pytest.raises(MisconfigurationException, match="infinite DataLoader"):
+        quiet(tmp_path, val_check_interval=0.5).fit(TinyModel(), train_dataloader=DataLoader(Endless(), batch_size=4))
+    trainer = quiet(tmp_path, max_epochs=1, val_check_interval=3, limit_train_batches=6)
+    assert trainer.fit(TinyModel(), train_dataloader=DataLoader(Endless(), batch_size=4)) == 1
+    assert trainer.global_step == 6

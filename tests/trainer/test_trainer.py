@@ -56,11 +56,6 @@ class Counter(Callback):
     ("max_epochs", 0),
     ("min_epochs", -1),
     ("max_steps", 0),
-    ("limit_train_batches", 1.5),
-    ("limit_val_batches", -1),
-    ("limit_test_batches", "all"),
-    ("val_check_interval", 1.5),
-    ("val_check_interval", 0.0),
     ("check_val_every_n_epoch", 0),
     ("num_sanity_val_steps", -2),
     ("precision", 8),
@@ -75,10 +70,25 @@ def test_bad_argument_raises_naming_it(tmp_path, name, value):
         _trainer(tmp_path, **{name: value})
 
 
+@pytest.mark.parametrize("name, value", [
+    ("limit_train_batches", 1.5),
+    ("limit_val_batches", -1),
+    ("limit_test_batches", "all"),
+    ("val_check_interval", 1.5),
+    ("val_check_interval", 0.0),
+])
+def test_bad_limit_raises_a_value_error_naming_it_when_fit_starts(tmp_path, name, value):
+    """0.8.5 checked the batch limits in fit, with a ValueError; its tests rely on both."""
+    trainer = _trainer(tmp_path, **{name: value})
+    with pytest.raises(ValueError, match=f"`{name}`"):
+        trainer.fit(TinyModel())
+    assert trainer.global_step == 0
+
+
 def test_limit_fraction_message_shows_the_interval(tmp_path):
     """The message should name the accepted interval as ``[0, 1]`` and echo the given value."""
     with pytest.raises(MisconfigurationException, match=r"`limit_train_batches`.*\[0, 1\].*1\.5"):
-        _trainer(tmp_path, limit_train_batches=1.5)
+        _trainer(tmp_path, limit_train_batches=1.5).fit(TinyModel())
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the no-CUDA error")
