@@ -244,19 +244,30 @@ class LightningModule(nn.Module):
         return summary
 
     @classmethod
-    def load_from_checkpoint(cls, checkpoint_path: str, map_location: Any = None, strict: bool = True, **overrides):
-        """Rebuild the model with the hyperparameters saved in the checkpoint (``overrides`` win)."""
+    def load_from_checkpoint(cls, checkpoint_path: str, *args, map_location: Any = None,
+                             hparams_file: Optional[str] = None, strict: bool = True, **overrides):
+        """Rebuild the model from a checkpoint: the saved hyperparameters (or those of ``hparams_file``,
+        an ``hparams.yaml`` written by a logger), with ``overrides`` on top, then the weights.
+
+        Example:
+            >>> model = MyModel.load_from_checkpoint("epoch=2.ckpt", learning_rate=0.01)  # doctest: +SKIP
+        """
         checkpoint = _load_checkpoint(checkpoint_path, map_location=map_location)
         if "state_dict" not in checkpoint:
             raise RuntimeError(f"{checkpoint_path!r} is not a Lightning checkpoint: it has no `state_dict`")
-        hparams = dict(checkpoint.get(cls.CHECKPOINT_HYPER_PARAMS_KEY) or {})
+        if hparams_file is not None:
+            from pytorch_lightning.core.saving import load_hparams_from_yaml
+
+            hparams = load_hparams_from_yaml(hparams_file)
+        else:
+            hparams = dict(checkpoint.get(cls.CHECKPOINT_HYPER_PARAMS_KEY) or {})
         hparams.update(overrides)
         params = inspect.signature(cls.__init__).parameters
         if "hparams" in params and "hparams" not in overrides and set(hparams) - {"hparams"}:
             kind = checkpoint.get("hparams_type", "dict")
-            model = cls(hparams=Namespace(**hparams) if kind == "Namespace" else hparams)
+            model = cls(*args, hparams=Namespace(**hparams) if kind == "Namespace" else hparams)
         else:
-            model = cls(**hparams)
+            model = cls(*args, **hparams)
         model.on_load_checkpoint(checkpoint)
         model.load_state_dict(checkpoint["state_dict"], strict=strict)
         return model

@@ -189,3 +189,32 @@ def test_data_errors_are_value_errors_with_0_8_5_wording(tmp_path):
     trainer = quiet(tmp_path, max_epochs=1, val_check_interval=3, limit_train_batches=6)
     assert trainer.fit(TinyModel(), train_dataloader=DataLoader(Endless(), batch_size=4)) == 1
     assert trainer.global_step == 6
+
+
+@pytest.mark.parametrize("without_yaml", [False, True])
+def test_load_from_checkpoint_with_an_hparams_file(tmp_path, monkeypatch, without_yaml):
+    import builtins
+
+    from pytorch_lightning.core.saving import load_hparams_from_yaml
+    from pytorch_lightning.loggers import TensorBoardLogger
+    from tests.helpers.models import HParamsDictModel
+
+    logger = TensorBoardLogger(str(tmp_path), name="logs")
+    model = HParamsDictModel()
+    trainer = Trainer(default_root_dir=str(tmp_path), logger=logger, checkpoint_callback=False, max_epochs=1,
+                      progress_bar_refresh_rate=0, weights_summary=None)
+    trainer.fit(model)
+    path = str(tmp_path / "model.ckpt")
+    trainer.save_checkpoint(path)
+    hparams_file = f"{logger.log_dir}/hparams.yaml"
+    if without_yaml:
+        real_import = builtins.__import__
+        monkeypatch.setattr(builtins, "__import__", lambda name, *a, **k: (_ for _ in ()).throw(ImportError(name))
+                            if name == "yaml" else real_import(name, *a, **k))
+    assert load_hparams_from_yaml(hparams_file) == dict(model.hparams)
+    loaded = HParamsDictModel.load_from_checkpoint(path, hparams_file=hparams_file)
+    assert dict(loaded.hparams) == dict(model.hparams)
+    for key, value in model.state_dict().items():
+        assert torch.equal(loaded.state_dict()[key], value)
+    with pytest.raises(FileNotFoundError, match="hparams_file"):
+        HParamsDictModel.load_from_checkpoint(path, hparams_file=str(tmp_path / "missing.yaml"))
