@@ -376,10 +376,18 @@ class _LRFinder:
             show = False
         ax.plot(lrs, raw, linewidth=0.8, alpha=0.5, label="loss (raw)")
         finite = np.flatnonzero(np.isfinite(raw) & np.isfinite(lrs))
+        marker_y = raw  # the suggestion sits on the smoothed curve when there is one
         if finite.size >= MIN_POINTS:
             width = fit_filter_size(default_filter_size(finite.size), finite.size)
-            ax.plot(lrs[finite], zero_phase_moving_average(raw[finite], width), linewidth=2.0,
-                    label=f"loss (moving average of {width})")
+            smoothed = zero_phase_moving_average(raw[finite], width)
+            ax.plot(lrs[finite], smoothed, linewidth=2.0, label=f"loss (moving average of {width})")
+            marker_y = raw.copy()
+            marker_y[finite] = smoothed
+            # Frame the smoothed curve and the start: a divergence spike would flatten everything else.
+            low = min(float(np.min(smoothed)), float(np.min(raw[finite])))
+            high = max(float(np.max(smoothed)), float(raw[finite][0]))
+            if math.isfinite(high - low) and high > low:
+                ax.set_ylim(low - 0.05 * (high - low), high + 0.15 * (high - low))
         if self.mode == "exponential":
             ax.set_xscale("log")
         ax.set_xlabel("Learning rate")
@@ -390,7 +398,7 @@ class _LRFinder:
                 index = self._index(10, 1, None, "steepest")
             self._optimal_idx = index
             if index is not None:
-                ax.plot(lrs[index], raw[index], marker="o", markersize=10, color="red", linestyle="none",
+                ax.plot(lrs[index], marker_y[index], marker="o", markersize=10, color="red", linestyle="none",
                         label=f"suggestion ({lrs[index]:.3g})")
         ax.legend()
         if show:

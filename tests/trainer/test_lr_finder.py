@@ -850,6 +850,23 @@ def test_plot_marks_the_suggestion(swept_finder):
     assert markers[0].get_xdata()[0] == swept_finder.suggestion()
 
 
+def test_plot_frames_the_curve_not_the_spike_and_marks_on_the_smoothed_line():
+    lrs = list(np.logspace(-4, 0, 60))
+    raw = [2.0 - 1.5 * i / 40 if i < 40 else 0.5 + (i - 40) * 0.05 for i in range(60)]
+    raw[45] = 500.0  # one divergence spike
+    finder = _LRFinder("exponential", lrs[0], lrs[-1], 60)
+    finder.results = {"lr": lrs, "loss": smoothed_losses(raw), "loss_raw": raw}
+    fig = finder.plot(suggest=True)
+    ax = fig.axes[0]
+    low, high = ax.get_ylim()
+    assert high < 100 and low < min(raw) and high > raw[0]
+    (marker,) = [line for line in ax.lines if line.get_marker() == "o"]
+    (smooth,) = [line for line in ax.lines if line.get_label().startswith("loss (moving")]
+    x = marker.get_xdata()[0]
+    position = list(smooth.get_xdata()).index(x)
+    assert marker.get_ydata()[0] == smooth.get_ydata()[position]
+
+
 def test_plot_marks_a_suggestion_at_index_zero():
     finder = _LRFinder("exponential", 1e-3, 1e-2, 2)
     finder.results = {"lr": [1e-3, 1e-2], "loss": [1.0, 0.5], "loss_raw": [1.0, 0.5]}
