@@ -34,6 +34,7 @@ MODES = ("exponential", "linear")
 METHODS = ("steepest", "valley", "minimum")
 SMOOTHING_BETA = 0.98
 MIN_POINTS = 2
+IDLE_STEPS_ALLOWED = 100  # optimizer-step windows without a step before the sweep gives up
 
 
 # ----------------------------------------------------------------- schedulers
@@ -419,7 +420,7 @@ class _SweepRecorder(Callback):
         self.post_setup_state: Optional[Dict[str, torch.Tensor]] = None
         self._pending: Optional[Tuple[float, Optional[torch.Tensor]]] = None
         self._last_step = 0
-        self._points_at_epoch_start = 0
+        self._idle_batches = 0
 
     def on_train_start(self, trainer, pl_module):
         if len(trainer.optimizers) != 1:
@@ -443,15 +444,20 @@ class _SweepRecorder(Callback):
         trainer.lr_schedulers = [configure_scheduler({"scheduler": scheduler, "interval": "step"})]
         self._last_step = trainer.global_step
 
-    def on_epoch_start(self, trainer, pl_module):
-        self._points_at_epoch_start = len(self.finder.results["lr"])
-
     def on_before_optimizer_step(self, trainer, pl_module, optimizer, optimizer_idx):
         self._pending = (optimizer.param_groups[0]["lr"], trainer.accumulated_loss)
 
     def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx, dataloader_idx):
         if trainer.global_step == self._last_step or self._pending is None:
-            return  # no optimizer step in this batch (accumulating, or AMP skipped it)
+            # No optimizer step in this batch: accumulating, AMP skipped it, or no loss. The sweep
+            # runs over as many epochs as it takes, so give up when no step comes at all.
+            self._idle_batches += 1
+            if self._idle_batches > IDLE_STEPS_ALLOWED * trainer.accumulate_grad_batches:
+                raise MisconfigurationException(
+                    f"`lr_find` took no optimizer step in {self._idle_batches} batches in a row: `training_step` "
+                    "returned None for all of them, or AMP's GradScaler skipped every step (inf/NaN gradients)")
+            return
+        self._idle_batches = 0
         self._last_step = trainer.global_step
         self.finder._total_batch_idx = trainer.total_batch_idx
         lr, loss = self._pending
@@ -462,11 +468,6 @@ class _SweepRecorder(Callback):
             self.finder.stop_reason = reason
             trainer.should_stop = True
 
-    def on_epoch_end(self, trainer, pl_module):
-        if self.finder.stop_reason is None and len(self.finder.results["lr"]) == self._points_at_epoch_start:
-            raise MisconfigurationException(
-                "`lr_find` ran an epoch without a single optimizer step: the train dataloader gives no batches "
-                "or `training_step` returned None for all of them")
 
 
 class _SweepProgressBar(ProgressBarBase):

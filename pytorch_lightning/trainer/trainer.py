@@ -335,7 +335,11 @@ class Trainer:
         """Validation batches the current epoch will run (0 when it does not validate)."""
         if not self._val_enabled() or not self._epoch_end_validation_due():
             return 0
-        checks = 1 if self.val_check_batch == math.inf else int(self.num_training_batches // self.val_check_batch)
+        if self.val_check_batch == math.inf:
+            return sum(self.num_val_batches)
+        if self.num_training_batches == math.inf:
+            return math.inf  # validation every `val_check_batch` batches of an endless epoch
+        checks = int(self.num_training_batches // self.val_check_batch)
         return sum(self.num_val_batches) * checks
 
     @property
@@ -452,7 +456,8 @@ class Trainer:
 
     def _run_train_epoch(self) -> None:
         epoch = self.current_epoch
-        self.accumulate_grad_batches = max(n for e, n in self.accumulation_schedule.items() if e <= epoch)
+        # the count of the latest scheduled epoch reached (it may go down as well as up)
+        self.accumulate_grad_batches = self.accumulation_schedule[max(e for e in self.accumulation_schedule if e <= epoch)]
         if self.reload_dataloaders_every_epoch and epoch > 0:
             self._load_train_data(self.model)
         self._call_hook("on_epoch_start")
@@ -496,6 +501,8 @@ class Trainer:
         self._call_hook("on_batch_start", model=False)
         self._call_hook("on_train_batch_start", batch, batch_idx, 0, model=False)
         step_due = (batch_idx + 1) % self.accumulate_grad_batches == 0 or is_last
+        # AMP: a step the GradScaler skips (inf/NaN gradients) lowers its scale; that is how we see it
+        scale = self.scaler.get_scale() if step_due and self.scaler is not None else None
         outputs = []
         for opt_idx, optimizer in self._active_optimizers(batch_idx):
             output = self._training_step_and_backward(batch, batch_idx, opt_idx, optimizer)
@@ -505,12 +512,17 @@ class Trainer:
             if step_due:
                 self._optimizer_step(optimizer, opt_idx, batch_idx, batch)
         if step_due and outputs:
-            self._after_optimizer_steps()
+            skipped = False
+            if self.scaler is not None:
+                self.scaler.update()  # once per iteration, after every optimizer stepped
+                skipped = self.scaler.get_scale() < scale
+            if not skipped:
+                self._after_optimizer_steps()
         self.model.on_batch_end()
         self._call_hook("on_batch_end", model=False)
         result = outputs[0] if len(outputs) == 1 else (outputs or None)
         self._call_hook("on_train_batch_end", result, batch, batch_idx, 0, model=False)
-        if self.row_log_interval and (batch_idx + 1) % self.row_log_interval == 0:
+        if batch_idx % self.row_log_interval == 0 or self.should_stop or self.fast_dev_run:  # as 0.8.5
             self._metrics.flush_to_logger(self)
         if self.logger is not None and (batch_idx + 1) % self.log_save_interval == 0:
             self.logger.save()
@@ -572,12 +584,8 @@ class Trainer:
         self._call_hook("on_before_optimizer_step", optimizer, opt_idx, model=False)
         using_lbfgs = isinstance(optimizer, torch.optim.LBFGS)
         closure = (lambda: self._lbfgs_closure(batch, batch_idx, opt_idx, optimizer)) if using_lbfgs else None
-        scale = self.scaler.get_scale() if self.scaler is not None else None
         self.model.optimizer_step(self.current_epoch, batch_idx, optimizer, opt_idx, second_order_closure=closure,
                                   on_tpu=False, using_native_amp=self.scaler is not None, using_lbfgs=using_lbfgs)
-        if self.scaler is not None:
-            self.scaler.update()
-            self._step_skipped = self.scaler.get_scale() < scale
         self.model.on_before_zero_grad(optimizer)
         self.model.optimizer_zero_grad(self.current_epoch, batch_idx, optimizer, opt_idx)
 
@@ -588,10 +596,7 @@ class Trainer:
         return output["loss"]
 
     def _after_optimizer_steps(self) -> None:
-        """Count the step and step the step-interval schedulers, unless AMP skipped the step."""
-        if getattr(self, "_step_skipped", False):
-            self._step_skipped = False
-            return
+        """Count the optimizer step and step the step-interval schedulers."""
         self.global_step += 1
         optim_utils.step_schedulers(self.lr_schedulers, "step", self.global_step, self.callback_metrics)
         if self.max_steps is not None and self.global_step >= self.max_steps:

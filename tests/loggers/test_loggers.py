@@ -213,7 +213,7 @@ def test_trainer_logs_every_row_log_interval_with_global_step_and_epoch(tmp_path
     tb, csv = TensorBoardLogger(str(tmp_path), name="tb"), CSVLogger(str(tmp_path), name="csv")
     trainer, model = _fit(tmp_path, [tb, csv], max_epochs=2, limit_train_batches=8, limit_val_batches=2,
                           row_log_interval=row_log_interval)
-    batches = [b for b in range(8) if (b + 1) % row_log_interval == 0]
+    batches = [b for b in range(8) if b % row_log_interval == 0]  # 0.8.5: batches 0, k, 2k...
     steps = [epoch * 8 + b for epoch in range(2) for b in batches]
     losses = [model.losses[s] for s in steps]
     epochs = [s // 8 for s in steps]
@@ -239,7 +239,7 @@ def test_logger_collection_writes_to_both(tmp_path):
     trainer, model = _fit(tmp_path, [tb, csv], limit_train_batches=6, row_log_interval=2)
     assert isinstance(trainer.logger, LoggerCollection)
     assert list(trainer.logger) == [tb, csv]
-    steps = [1, 3, 5]
+    steps = [0, 2, 4]
     tb_points = _scalars(tb.log_dir)["train_loss"]
     csv_points = _points(_metrics_csv(csv), "train_loss")
     assert [s for s, _ in tb_points] == [s for s, _ in csv_points] == steps

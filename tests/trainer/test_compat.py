@@ -218,3 +218,49 @@ def test_load_from_checkpoint_with_an_hparams_file(tmp_path, monkeypatch, withou
         assert torch.equal(loaded.state_dict()[key], value)
     with pytest.raises(FileNotFoundError, match="hparams_file"):
         HParamsDictModel.load_from_checkpoint(path, hparams_file=str(tmp_path / "missing.yaml"))
+
+
+def test_an_accumulation_schedule_can_go_down(tmp_path):
+    trainer = quiet(tmp_path, max_epochs=4, accumulate_grad_batches={0: 4, 2: 1}, num_sanity_val_steps=0)
+    seen = []
+
+    class Spy(Callback):
+        def on_epoch_start(self, trainer, pl_module):
+            seen.append(trainer.accumulate_grad_batches)
+
+    trainer.callbacks.append(Spy())
+    trainer.fit(TinyModel())  # 8 batches per epoch
+    assert seen == [4, 4, 1, 1]
+    assert trainer.global_step == 2 + 2 + 8 + 8
+
+
+def test_an_endless_loader_with_an_int_val_check_interval_and_the_progress_bar(tmp_path, capsys):
+    from torch.utils.data import DataLoader, IterableDataset
+
+    class Endless(IterableDataset):
+        def __iter__(self):
+            while True:
+                yield torch.zeros(8), torch.tensor(0)
+
+    trainer = Trainer(default_root_dir=str(tmp_path), logger=False, checkpoint_callback=False, max_steps=12,
+                      val_check_interval=5, weights_summary=None, num_sanity_val_steps=0)
+    assert trainer.progress_bar_callback is not None
+    trainer.fit(TinyModel(), train_dataloader=DataLoader(Endless(), batch_size=4))
+    assert trainer.global_step == 12
+    assert trainer.num_val_batches_this_epoch == float("inf")
+
+
+def test_lr_find_gives_up_when_no_step_ever_comes(tmp_path):
+    from pytorch_lightning.trainer.lr_finder import IDLE_STEPS_ALLOWED
+
+    class NoLoss(TinyModel):
+        calls = 0
+
+        def training_step(self, batch, batch_idx):
+            NoLoss.calls += 1
+            return None
+
+    model = NoLoss()
+    with pytest.raises(MisconfigurationException, match="no optimizer step in .* batches in a row"):
+        quiet(tmp_path, accumulate_grad_batches=2).lr_find(model)
+    assert NoLoss.calls == IDLE_STEPS_ALLOWED * 2 + 1  # bounded, and it counts accumulation windows
