@@ -886,3 +886,21 @@ def test_plot_in_linear_mode_and_without_points():
     assert ax.get_xscale() == "linear"
     empty = _LRFinder("exponential", 1e-3, 1.0, 5)
     assert isinstance(empty.plot(suggest=True), Figure)
+
+
+def test_no_suggestion_keeps_the_users_lr_and_warns(tmp_path):
+    """A sweep with no usable point (NaN from the first step) never writes NaN or None into the model."""
+
+    class Hopeless(TinyModel):
+        lr = 0.123
+
+        def training_step(self, batch, batch_idx):
+            out = super().training_step(batch, batch_idx)
+            out["loss"] = out["loss"] * float("nan")
+            return out
+
+    model = Hopeless()
+    with pytest.warns(UserWarning, match="gave no suggestion; keeping model.lr"):
+        finder = make_trainer(tmp_path).lr_find(model, update_attr=True)
+    assert finder.stop_reason.startswith("non-finite") and len(finder.results["lr"]) == 1
+    assert model.lr == 0.123
