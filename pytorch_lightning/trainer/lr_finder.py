@@ -409,7 +409,16 @@ class _LRFinder:
 
 # ------------------------------------------------------------------- the run
 class _SweepRecorder(Callback):
-    """Builds the sweep scheduler on the loop's own optimizer and records each optimizer step."""
+    """Builds the sweep scheduler on the loop's own optimizer and records each optimizer step.
+
+    On a GPU the loss of step ``k`` is read on the host one step later (``read_lag=1``): its copy
+    to pinned memory is queued on the stream, and reading it at step ``k + 1`` waits for work that
+    is long done, so the sweep never stalls the stream. A stop decided at step ``k`` then comes one
+    step late; that extra step's point is dropped, so the results are the same as reading at once
+    (the weights are restored either way).
+    """
+
+    read_lag: Optional[int] = None  # steps between a loss and its read on the host; None: 1 on CUDA, else 0
 
     def __init__(self, finder: _LRFinder, threshold: Optional[float], known_keys: Sequence[str] = ()):
         self.finder = finder
@@ -421,6 +430,8 @@ class _SweepRecorder(Callback):
         self._pending: Optional[Tuple[float, Optional[torch.Tensor]]] = None
         self._last_step = 0
         self._idle_batches = 0
+        self._queue: List[Tuple[float, Any, Any, int]] = []  # (lr, loss on the host or in flight, event, batch)
+        self._steps = 0
 
     def on_train_start(self, trainer, pl_module):
         if len(trainer.optimizers) != 1:
@@ -459,14 +470,47 @@ class _SweepRecorder(Callback):
             return
         self._idle_batches = 0
         self._last_step = trainer.global_step
-        self.finder._total_batch_idx = trainer.total_batch_idx
         lr, loss = self._pending
         self._pending = None
-        raw = float(loss) if loss is not None else math.nan  # a host sync, once per optimizer step
+        lag = self.read_lag if self.read_lag is not None else int(loss is not None and loss.is_cuda)
+        self._queue.append((lr, *_start_host_copy(loss, lag), trainer.total_batch_idx))
+        self._steps += 1
+        last = self._steps >= self.finder.num_training
+        while self._queue and (len(self._queue) > lag or last):
+            if self._read_oldest():
+                trainer.should_stop = True
+                break
+
+    def on_train_end(self, trainer, pl_module):
+        while self._queue and not self._read_oldest():  # the sweep ended on its own (an epoch limit...)
+            pass
+
+    def _read_oldest(self) -> bool:
+        """Record the oldest queued point; True (and the queue dropped) when the sweep stops there."""
+        lr, loss, event, batch = self._queue.pop(0)
+        if event is not None:
+            event.synchronize()
+        raw = float(loss) if loss is not None else math.nan  # the host sync: on a GPU, one step late
+        self.finder._total_batch_idx = batch
         reason = self.finder._record(lr, raw, self.threshold)
-        if reason is not None:
-            self.finder.stop_reason = reason
-            trainer.should_stop = True
+        if reason is None:
+            return False
+        self.finder.stop_reason = reason
+        self._queue.clear()
+        return True
+
+
+def _start_host_copy(loss: Optional[torch.Tensor], lag: int) -> Tuple[Any, Any]:
+    """``(value, event)``: the loss itself when it is read at once, else a copy on its way to the host."""
+    if loss is None or lag == 0:
+        return loss, None
+    if not loss.is_cuda:
+        return loss.detach().clone(), None
+    host = torch.empty(loss.shape, dtype=loss.dtype, pin_memory=True)
+    host.copy_(loss.detach(), non_blocking=True)
+    event = torch.cuda.Event()
+    event.record()
+    return host, event
 
 
 

@@ -904,3 +904,31 @@ def test_no_suggestion_keeps_the_users_lr_and_warns(tmp_path):
         finder = make_trainer(tmp_path).lr_find(model, update_attr=True)
     assert finder.stop_reason.startswith("non-finite") and len(finder.results["lr"]) == 1
     assert model.lr == 0.123
+
+
+# ------------------------------------------------------- reading losses late
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("case", ["completed", "diverged", "non-finite"])
+def test_reading_each_loss_one_step_late_gives_the_same_results(tmp_path, monkeypatch, device, case):
+    """What a GPU sweep does to avoid a host sync per step, forced on (and off) so it runs anywhere."""
+    from pytorch_lightning.trainer import lr_finder
+
+    def sweep(lag):
+        monkeypatch.setattr(lr_finder._SweepRecorder, "read_lag", lag)
+        seed_everything(0)
+        model = NaNModel(nan_at=9) if case == "non-finite" else TinyModel()
+        kwargs = dict(min_lr=1e-3, max_lr=100.0 if case == "diverged" else 0.1, num_training=30,
+                      early_stop_threshold=4.0 if case == "diverged" else None)
+        finder = make_trainer(tmp_path / f"lag{lag}", device=device).lr_find(model, **kwargs)
+        return finder, state_copy(model)
+
+    (eager, eager_state), (late, late_state) = sweep(0), sweep(1)
+    assert case in eager.stop_reason and eager.stop_reason == late.stop_reason
+    assert late.results["lr"] == eager.results["lr"]
+    np.testing.assert_array_equal(late.results["loss_raw"], eager.results["loss_raw"])
+    assert late._total_batch_idx == eager._total_batch_idx
+    assert_same_state(late_state, eager_state)
+    if case == "completed":
+        assert len(late.results["lr"]) == 30
+    else:
+        assert len(late.results["lr"]) < 30
