@@ -472,9 +472,9 @@ class _SweepRecorder(Callback):
         self._last_step = trainer.global_step
         lr, loss = self._pending
         self._pending = None
+        self._steps += 1
         lag = self.read_lag if self.read_lag is not None else int(loss is not None and loss.is_cuda)
         self._queue.append((lr, *_start_host_copy(loss, lag), trainer.total_batch_idx))
-        self._steps += 1
         last = self._steps >= self.finder.num_training
         while self._queue and (len(self._queue) > lag or last):
             if self._read_oldest():
