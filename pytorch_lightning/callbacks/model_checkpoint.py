@@ -95,6 +95,7 @@ class ModelCheckpoint(Callback):
         self._saved_at_step: Optional[int] = None
         self._check_at_epoch_end = False
         self._restored = False
+        self._restored_dirpath: Optional[str] = None
 
     @property
     def best_model(self) -> str:
@@ -103,12 +104,17 @@ class ModelCheckpoint(Callback):
 
     # ------------------------------------------------------------------ hooks
     def on_train_start(self, trainer, pl_module):
-        if self._restored:  # resuming: keep the state loaded from the checkpoint
+        restored = self._restored
+        if restored:  # resuming: keep the state loaded from the checkpoint
             self._restored = False
         else:
             self._reset_state()
         if self.dirpath is None:
             self.dirpath = _default_dirpath(trainer)
+        if restored and self._restored_dirpath not in (None, self.dirpath):
+            # The earlier run saved elsewhere: its files are not ours to delete; keep only its best.
+            self.best_k_models = {}
+            self.kth_best_model_path = ""
 
     def on_epoch_start(self, trainer, pl_module):
         self._check_at_epoch_end = False
@@ -152,32 +158,47 @@ class ModelCheckpoint(Callback):
             return
         self.epoch_last_check = epoch
         metrics = dict(trainer.callback_metrics)
-        if self.save_last:
+        if self.save_top_k != 0:
+            self._check_top_k(trainer, epoch, metrics)
+        if self.save_last:  # after the top-k bookkeeping, so that last.ckpt holds it too
             self.last_model_path = self._join(self.prefix + self.CHECKPOINT_NAME_LAST)
             self._save(trainer, self.last_model_path)
-        if self.save_top_k == 0:
-            return
+
+    def _check_top_k(self, trainer, epoch: int, metrics: Dict[str, Any]) -> None:
+        """Update the top-k bookkeeping, then save (so the checkpoint holds its own entry), then
+        delete the file that fell out of the top k."""
         score = self._score(metrics)
+        before = (dict(self.best_k_models), self.best_model_path, self.best_model_score, self.kth_best_model_path)
         if score is None and self.save_top_k != -1:
             if not (self.save_top_k == 1 and self.monitor == "val_loss"):
                 raise MisconfigurationException(
                     f"ModelCheckpoint(monitor={self.monitor!r}) found no such metric; available metrics are "
                     f"{sorted(trainer.callback_metrics)}")
             # The default callback on a model without `val_loss`: keep the latest checkpoint.
-            path = self._save_new(trainer, epoch, metrics, None)
-            for old in [p for p in self.best_k_models if p != path]:
-                self._drop(old)
-            self._update_best(path)
-            return
-        if not self._improves(score):
+            path = self._new_path(epoch, metrics)
+            dropped = [p for p in self.best_k_models if p != path]
+            self.best_k_models = {path: None}
+        elif self._improves(score):
+            path = self._new_path(epoch, metrics)
+            self.best_k_models[path] = score
+            dropped = []
+            if self.save_top_k != -1 and len(self.best_k_models) > self.save_top_k:
+                worst = max(self.best_k_models, key=self._rank)
+                self.best_k_models.pop(worst)
+                dropped = [worst]
+        else:
             if self.verbose:
                 print(f"Epoch {epoch}: {self.monitor} was not in top {self.save_top_k}")
             return
-        path = self._save_new(trainer, epoch, metrics, score)
-        if self.save_top_k != -1 and len(self.best_k_models) > self.save_top_k:
-            self._drop(max(self.best_k_models, key=self._rank))
         self._update_best(path)
-        if self.verbose:
+        try:
+            self._save(trainer, path)
+        except BaseException:  # a failed write (a full disk) keeps the bookkeeping of what is on disk
+            self.best_k_models, self.best_model_path, self.best_model_score, self.kth_best_model_path = before
+            raise
+        for old in dropped:
+            self._delete(old)
+        if self.verbose and score is not None:
             print(f"Epoch {epoch}: {self.monitor} reached {score}, saving model to {path}")
 
     def _score(self, metrics: Dict[str, Any]) -> Optional[float]:
@@ -209,20 +230,18 @@ class ModelCheckpoint(Callback):
         worst = max(self.best_k_models, key=self._rank)
         return (score if self.mode == "min" else -score) < self._rank(worst)
 
-    def _save_new(self, trainer, epoch: int, metrics: Dict[str, Any], score: Optional[float]) -> str:
-        """Save under a name no kept checkpoint uses (``_v0``, ``_v1``... for a second save in an epoch)."""
+    def _new_path(self, epoch: int, metrics: Dict[str, Any]) -> str:
+        """A name no kept checkpoint uses (``_v0``, ``_v1``... for a second save in an epoch)."""
         path = self.format_checkpoint_name(epoch, metrics)
         fs = cloud_io.get_filesystem(path)
         version = 0
         while path in self.best_k_models or fs.exists(path):
             path = self.format_checkpoint_name(epoch, metrics, ver=version)
             version += 1
-        self._save(trainer, path)
-        self.best_k_models[path] = score
         return path
 
-    def _drop(self, path: str) -> None:
-        self.best_k_models.pop(path)
+    @staticmethod
+    def _delete(path: str) -> None:
         fs = cloud_io.get_filesystem(path)
         if fs.exists(path):
             fs.rm(path)
@@ -269,7 +288,7 @@ class ModelCheckpoint(Callback):
     def on_save_checkpoint(self, trainer, pl_module):
         return {"best_model_score": self.best_model_score, "best_model_path": self.best_model_path,
                 "best_k_models": dict(self.best_k_models), "kth_best_model_path": self.kth_best_model_path,
-                "epoch_last_check": self.epoch_last_check}
+                "epoch_last_check": self.epoch_last_check, "dirpath": self.dirpath}
 
     def on_load_checkpoint(self, checkpointed_state):
         self.best_model_score = checkpointed_state.get("best_model_score")
@@ -277,6 +296,7 @@ class ModelCheckpoint(Callback):
         self.best_k_models = dict(checkpointed_state.get("best_k_models", {}))
         self.kth_best_model_path = checkpointed_state.get("kth_best_model_path", "")
         self.epoch_last_check = checkpointed_state.get("epoch_last_check")
+        self._restored_dirpath = checkpointed_state.get("dirpath")
         self._restored = True
 
 

@@ -263,10 +263,12 @@ class LightningModule(nn.Module):
             hparams = dict(checkpoint.get(cls.CHECKPOINT_HYPER_PARAMS_KEY) or {})
         hparams.update(overrides)
         params = inspect.signature(cls.__init__).parameters
-        if "hparams" in params and "hparams" not in overrides and set(hparams) - {"hparams"}:
+        if "hparams" in params and "hparams" not in hparams:
+            # 0.8.x style `__init__(self, hparams)` + `self.hparams = hparams`: the saved keys are its fields
+            # (a saved 'hparams' key means `save_hyperparameters()` kept it beside other arguments)
             kind = checkpoint.get("hparams_type", "dict")
             model = cls(*args, hparams=Namespace(**hparams) if kind == "Namespace" else hparams)
-        else:
+        else:  # the saved keys are `__init__` arguments (`save_hyperparameters()`)
             model = cls(*args, **hparams)
         model.on_load_checkpoint(checkpoint)
         model.load_state_dict(checkpoint["state_dict"], strict=strict)

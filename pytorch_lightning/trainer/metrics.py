@@ -58,6 +58,7 @@ class StepMetrics:
         self._micro: Dict[int, List[torch.Tensor]] = {}
         self._pending_log: Dict[str, Any] = {}
         self._pending_step = 0
+        self._pending_batch = -1
         self._train_epoch = _MeanTracker()
         self._eval_epoch = _MeanTracker()
 
@@ -112,7 +113,9 @@ class StepMetrics:
             trainer.progress_bar_metrics.update(progress)
         if log:
             callback.update(log)
-        self._pending_log = log
+        if self._pending_batch != trainer.total_batch_idx:  # a new batch: what was not flushed is stale
+            self._pending_log, self._pending_batch = {}, trainer.total_batch_idx
+        self._pending_log.update(log)  # several optimizers in one batch: all their metrics
         self._pending_step = trainer.global_step
         return {"loss": loss, "detached": detached, "output": epoch_output}
 

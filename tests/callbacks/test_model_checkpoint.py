@@ -286,9 +286,20 @@ def test_the_callback_state_goes_into_the_checkpoint(tmp_path):
     checkpoint = ModelCheckpoint(filepath=str(tmp_path), save_top_k=2, save_last=True)
     _fit(tmp_path, checkpoint, MetricSequenceModel([3.0, 1.0]), max_epochs=2)
     state = cloud_io.load(tmp_path / "last.ckpt")["callbacks"]["ModelCheckpoint"]
-    # last.ckpt is written before the top-k bookkeeping of its own check
-    assert state["best_k_models"] == {str(tmp_path / "epoch=0.ckpt"): 3.0}
+    # last.ckpt is written after the top-k bookkeeping of its own check
+    assert state["best_k_models"] == {str(tmp_path / "epoch=0.ckpt"): 3.0, str(tmp_path / "epoch=1.ckpt"): 1.0}
     assert state["epoch_last_check"] == 1
+
+
+def test_each_checkpoint_holds_the_bookkeeping_that_includes_itself(tmp_path):
+    """Resuming from the best checkpoint must know it is the best (and not name a deleted file)."""
+    checkpoint = ModelCheckpoint(filepath=str(tmp_path), save_top_k=1)
+    _fit(tmp_path, checkpoint, MetricSequenceModel([10.0, 9.0, 8.0]), max_epochs=3)
+    best = str(tmp_path / "epoch=2.ckpt")
+    assert sorted(os.listdir(tmp_path)) == ["epoch=2.ckpt"]
+    state = cloud_io.load(best)["callbacks"]["ModelCheckpoint"]
+    assert state["best_model_path"] == best and state["best_model_score"] == 8.0
+    assert state["best_k_models"] == {best: 8.0}
 
 
 def test_verbose_reports_each_check(tmp_path, capsys):

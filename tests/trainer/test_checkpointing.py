@@ -343,3 +343,22 @@ def test_resume_after_the_last_epoch_trains_no_more(tmp_path):
     resumed, resumed_model = _fit(tmp_path, TinyModel(), max_epochs=2, resume_from_checkpoint=path)
     _assert_same_tensors(resumed_model.state_dict(), expected)
     assert resumed.global_step == trainer.global_step == 4
+
+
+def test_resuming_into_a_new_directory_leaves_the_earlier_runs_files_alone(tmp_path):
+    from pytorch_lightning.callbacks import ModelCheckpoint
+    from tests.helpers.models import MetricSequenceModel
+
+    first_dir, second_dir = tmp_path / "first", tmp_path / "second"
+    trainer = _trainer(tmp_path, max_epochs=2,
+                       checkpoint_callback=ModelCheckpoint(filepath=str(first_dir) + "/", save_top_k=2))
+    trainer.fit(MetricSequenceModel([3.0, 2.0, 1.0, 0.5]))
+    before = sorted(os.listdir(first_dir))
+    assert before == ["epoch=0.ckpt", "epoch=1.ckpt"]
+    second = ModelCheckpoint(filepath=str(second_dir) + "/", save_top_k=2)
+    resumed = _trainer(tmp_path, max_epochs=4, checkpoint_callback=second,
+                       resume_from_checkpoint=str(first_dir / "epoch=1.ckpt"))
+    resumed.fit(MetricSequenceModel([3.0, 2.0, 1.0, 0.5]))
+    assert sorted(os.listdir(first_dir)) == before  # not ours to delete
+    assert sorted(os.listdir(second_dir)) == ["epoch=2.ckpt", "epoch=3.ckpt"]
+    assert second.best_model_path == str(second_dir / "epoch=3.ckpt")

@@ -264,3 +264,55 @@ def test_lr_find_gives_up_when_no_step_ever_comes(tmp_path):
     with pytest.raises(MisconfigurationException, match="no optimizer step in .* batches in a row"):
         quiet(tmp_path, accumulate_grad_batches=2).lr_find(model)
     assert NoLoss.calls == IDLE_STEPS_ALLOWED * 2 + 1  # bounded, and it counts accumulation windows
+
+
+def test_every_optimizers_log_metrics_reach_the_logger(tmp_path):
+    """A GAN-style module logging one metric per optimizer: both are written, as in 0.8.5."""
+    from pytorch_lightning.loggers import CSVLogger
+
+    class TwoOptimizers(TinyModel):
+        def training_step(self, batch, batch_idx, optimizer_idx):
+            out = super().training_step(batch, batch_idx)
+            return {"loss": out["loss"], "log": {f"loss_{optimizer_idx}": out["loss"]}}
+
+        def configure_optimizers(self):
+            return [torch.optim.SGD(self.net[0].parameters(), lr=0.1), torch.optim.SGD(self.net[3].parameters(), lr=0.1)]
+
+    logger = CSVLogger(str(tmp_path), name="gan")
+    trainer = Trainer(default_root_dir=str(tmp_path), logger=logger, checkpoint_callback=False, max_epochs=1,
+                      progress_bar_refresh_rate=0, weights_summary=None, row_log_interval=1)
+    trainer.fit(TwoOptimizers())
+    rows = [r for r in logger.experiment.metrics if "loss_0" in r or "loss_1" in r]
+    assert len(rows) == 8 and all("loss_0" in r and "loss_1" in r for r in rows)
+    assert [r["step"] for r in rows] == list(range(8))
+
+
+def test_load_from_checkpoint_with_hparams_beside_other_arguments(tmp_path):
+    from argparse import Namespace
+
+    class Model(TinyModel):
+        def __init__(self, hparams, extra=3):
+            super().__init__(lr=hparams.lr)
+            self.save_hyperparameters()
+            self.extra = extra
+
+        def configure_optimizers(self):
+            return torch.optim.SGD(self.parameters(), lr=self.hparams["hparams"].lr)
+
+        def train_dataloader(self):
+            from torch.utils.data import DataLoader
+
+            from tests.helpers.models import make_data
+
+            return DataLoader(make_data(), batch_size=8)
+
+        def val_dataloader(self):
+            return None
+
+    trainer = quiet(tmp_path, max_epochs=1)
+    trainer.fit(Model(Namespace(lr=0.05), extra=5))
+    path = str(tmp_path / "m.ckpt")
+    trainer.save_checkpoint(path)
+    loaded = Model.load_from_checkpoint(path)
+    assert isinstance(loaded.hparams["hparams"], Namespace) and loaded.hparams["hparams"].lr == 0.05
+    assert loaded.extra == 5
