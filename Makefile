@@ -2,7 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test bench
+.PHONY: demo test bench bench-upstream
 
 $(VENV)/.installed: setup.py requirements/base.txt requirements/extra.txt requirements/test.txt
 	python3 -m venv $(VENV)
@@ -20,3 +20,6 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks
+
+bench-upstream: $(VENV)/.installed
+	$(PY) -m benchmarks.upstream
