@@ -2,7 +2,7 @@
 import json
 from typing import Any, Dict
 
-from pytorch_lightning.utilities.cloud_io import get_filesystem
+from pytorch_lightning.utilities.cloud_io import read
 
 _YAML_SPECIALS = {".nan": float("nan"), ".inf": float("inf"), "-.inf": float("-inf"), "null": None, "~": None}
 
@@ -15,11 +15,7 @@ def load_hparams_from_yaml(config_yaml: str) -> Dict[str, Any]:
         >>> load_hparams_from_yaml("lightning_logs/version_0/hparams.yaml")  # doctest: +SKIP
         {'lr': 0.1, 'batch_size': 32}
     """
-    fs = get_filesystem(config_yaml)
-    if not fs.exists(config_yaml):
-        raise FileNotFoundError(f"`hparams_file={config_yaml!r}`: no such file")
-    with fs.open(config_yaml, "r") as f:
-        text = f.read()
+    text = read(config_yaml, "r", missing=f"`hparams_file={config_yaml!r}`: no such file")
     try:
         import yaml
     except ImportError:

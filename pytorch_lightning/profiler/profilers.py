@@ -1,4 +1,5 @@
 """Profilers that time the trainer's hooks: ``Trainer(profiler=True)`` uses :class:`SimpleProfiler`."""
+import contextlib
 import cProfile
 import io
 import pstats
@@ -7,17 +8,7 @@ from collections import defaultdict
 from typing import Dict, List, Optional
 
 
-class _NullContext:
-    __slots__ = ()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-_NULL = _NullContext()
+_NULL = contextlib.nullcontext()  # reusable: one instance serves every call
 
 
 class BaseProfiler:

@@ -23,6 +23,7 @@ The loop, top to bottom::
 
 Model hooks run first, then each callback's hook of the same name (see ``_call_hook``).
 """
+import contextlib
 import functools
 import inspect
 import math
@@ -843,15 +844,7 @@ def _positional_count(fn) -> int:
     return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
 
 
-class _NullContext:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-_NULL_CONTEXT = _NullContext()
+_NULL_CONTEXT = contextlib.nullcontext()
 _SKIP_EPOCH = object()
 
 

@@ -57,6 +57,16 @@ def exists(path: PathLike) -> bool:
     return get_filesystem(path).exists(str(path))
 
 
+def read(path: PathLike, mode: str = "rb", missing: str = "") -> Any:
+    """The contents of ``path``; ``FileNotFoundError(missing)`` (or a default message) when absent."""
+    path = str(path)
+    fs = get_filesystem(path)
+    if not fs.exists(path):
+        raise FileNotFoundError(missing or f"No such file: {path!r}")
+    with fs.open(path, mode) as f:
+        return f.read()
+
+
 def load(path: PathLike, map_location: Any = None) -> Any:
     """Load a checkpoint written by :func:`atomic_save`.
 
@@ -66,11 +76,7 @@ def load(path: PathLike, map_location: Any = None) -> Any:
             the message names ``path``.
     """
     path = str(path)
-    fs = get_filesystem(path)
-    if not fs.exists(path):
-        raise FileNotFoundError(f"Checkpoint not found: {path!r}")
-    with fs.open(path, "rb") as f:
-        data = f.read()
+    data = read(path, "rb", missing=f"Checkpoint not found: {path!r}")
     try:
         # Checkpoints hold hparams and scheduler states (arbitrary python objects), so not weights_only.
         checkpoint = torch.load(io.BytesIO(data), map_location=map_location, weights_only=False)
