@@ -4,7 +4,7 @@ Nothing here reads a tensor's value on the host per step: losses stay on their d
 logger or the progress bar asks for them.
 """
 from collections import deque
-from typing import Any, Deque, Dict, List, Optional
+from typing import Any, Deque, Dict, List, Optional, Tuple
 
 import torch
 
@@ -15,6 +15,18 @@ _RESERVED = ("progress_bar", "log", "hiddens")
 
 def _detach(value: Any) -> Any:
     return value.detach() if isinstance(value, torch.Tensor) else value
+
+
+def _check_loss(loss: Any) -> torch.Tensor:
+    if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
+        raise MisconfigurationException(
+            f"The training loss must be a scalar tensor, got {type(loss).__name__}"
+            + (f" of shape {tuple(loss.shape)}" if isinstance(loss, torch.Tensor) else ""))
+    if not loss.requires_grad:
+        raise MisconfigurationException(
+            "The loss returned by `training_step` does not require grad: it was computed without the "
+            "model's parameters (or under torch.no_grad())")
+    return loss
 
 
 def _to_log_value(value: Any) -> Any:
@@ -63,61 +75,67 @@ class StepMetrics:
         self._eval_epoch = _MeanTracker()
 
     # -------------------------------------------------------------- training
-    def process_train_output(self, trainer, output: Any) -> Optional[Dict[str, Any]]:
-        """Split a ``training_step`` output into the loss and its metrics; None skips the batch."""
+    def process_train_output(self, trainer, output: Any) -> Optional[Tuple[torch.Tensor, torch.Tensor, Dict[str, Any]]]:
+        """Split a ``training_step`` output into ``(loss, detached loss, epoch output)``; None skips the batch.
+
+        This runs every step between the model's kernels, where each Python operation costs several
+        times what it costs in a warm loop: a tensor return takes the shortest path.
+        """
         model = trainer.model
-        if output is None:
-            model._logged = {}
-            return None
+        callback = trainer.callback_metrics
+        progress = log = None
         if isinstance(output, torch.Tensor):
-            loss, extra, progress, log = output, None, None, None
+            loss = output
+            detached = _check_loss(loss).detach()
+            callback["loss"] = detached
+            epoch_output = {"loss": detached}
         elif isinstance(output, dict):
             if "loss" not in output:
                 raise MisconfigurationException(
                     f"The dict returned by `training_step` needs a 'loss' key; got keys {sorted(output)}")
             loss = output["loss"]
-            progress = output.get("progress_bar")
-            log = output.get("log")
-            for key, value in (("progress_bar", progress), ("log", log)):
-                if value is not None and not isinstance(value, dict):
-                    raise MisconfigurationException(
-                        f"The {key!r} entry returned by `training_step` must be a dict, got {type(value).__name__}")
-            extra = {k: _detach(v) for k, v in output.items() if k not in _RESERVED and k != "loss"}
+            detached = _check_loss(loss).detach()
+            callback["loss"] = detached
+            epoch_output = {}  # the output, detached (0.8.x gave `training_epoch_end` no graphs)
+            for key, value in output.items():
+                if key == "loss":
+                    value = detached
+                elif key == "log" or key == "progress_bar":
+                    if not isinstance(value, dict):
+                        raise MisconfigurationException(
+                            f"The {key!r} entry returned by `training_step` must be a dict, got {type(value).__name__}")
+                    value = {k: _detach(v) for k, v in value.items()}
+                    if key == "log":
+                        log = value
+                    else:
+                        progress = value
+                elif key == "hiddens":
+                    continue
+                else:
+                    value = _detach(value)
+                    callback[key] = value
+                epoch_output[key] = value
+        elif output is None:
+            model._logged = {}
+            return None
         else:
             raise MisconfigurationException(
                 f"`training_step` must return a loss tensor, a dict with 'loss', or None; got {type(output).__name__}")
-        if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
-            raise MisconfigurationException(
-                f"The training loss must be a scalar tensor, got {type(loss).__name__}"
-                + (f" of shape {tuple(loss.shape)}" if isinstance(loss, torch.Tensor) else ""))
-        if not loss.requires_grad:
-            raise MisconfigurationException(
-                "The loss returned by `training_step` does not require grad: it was computed without the "
-                "model's parameters (or under torch.no_grad())")
-        detached = loss.detach()
         if self._track_running_loss:
             self._recent.append(detached)
-        callback = trainer.callback_metrics
-        callback["loss"] = detached
-        if extra is None:
-            epoch_output = {"loss": detached}
-        else:
-            callback.update(extra)
-            epoch_output = {k: _detach(v) for k, v in output.items() if k != "hiddens"}
-        progress = {k: _detach(v) for k, v in progress.items()} if progress else {}
-        log = {k: _detach(v) for k, v in log.items()} if log else {}
         if model._logged:
+            progress, log = dict(progress or ()), dict(log or ())
             self._take_step_logs(model, callback, progress, log)
         if progress:
             callback.update(progress)
             trainer.progress_bar_metrics.update(progress)
         if log:
             callback.update(log)
-        if self._pending_batch != trainer.total_batch_idx:  # a new batch: what was not flushed is stale
-            self._pending_log, self._pending_batch = {}, trainer.total_batch_idx
-        self._pending_log.update(log)  # several optimizers in one batch: all their metrics
-        self._pending_step = trainer.global_step
-        return {"loss": loss, "detached": detached, "output": epoch_output}
+            if self._pending_batch != trainer.total_batch_idx:  # a new batch: what was not flushed is stale
+                self._pending_log, self._pending_batch = {}, trainer.total_batch_idx
+            self._pending_log.update(log)  # several optimizers in one batch: all their metrics
+            self._pending_step = trainer.global_step
+        return loss, detached, epoch_output
 
     def _take_step_logs(self, model, callback: Dict[str, Any], progress: Dict[str, Any], log: Dict[str, Any]):
         """``self.log`` calls of a training step: on_step values now, on_epoch ones into the epoch mean."""
@@ -150,7 +168,8 @@ class StepMetrics:
         return torch.stack(list(self._recent)).float().mean().item()
 
     def flush_to_logger(self, trainer) -> None:
-        if not self._pending_log:
+        if not self._pending_log or self._pending_batch != trainer.total_batch_idx:
+            self._pending_log = {}  # nothing, or an earlier batch's that was not due: stale
             return
         metrics = {k: _to_log_value(v) for k, v in self._pending_log.items()}
         trainer.logged_metrics.update(metrics)

@@ -288,6 +288,9 @@ class Trainer:
         self.num_test_batches: List[Union[int, float]] = []
         self.val_check_batch: Union[int, float] = math.inf
         self._metrics = StepMetrics()
+        self._callback_hooks: Dict[str, List[Tuple[Any, bool]]] = {}  # see `_bind_callback_hooks`
+        self._step_hooks: frozenset = frozenset()  # see `_bind_step_hooks`
+        self._all_optimizers: List[Tuple[int, torch.optim.Optimizer]] = []
         self._reset_run_state()
         for cb in self.callbacks:
             cb.on_init_end(self)
@@ -370,14 +373,27 @@ class Trainer:
 
     def _dispatch_hook(self, name: str, args: tuple, model: bool, newer: tuple) -> Any:
         output = getattr(self.model, name)(*args) if model else None
-        for callback in self.callbacks:
-            hook = getattr(callback, name, None)  # callbacks need not subclass Callback
-            if hook is not None:
-                if newer and _positional_count(getattr(hook, "__func__", hook)) > 3 + len(args):
-                    hook(self, self.model, *args, *newer)
-                else:
-                    hook(self, self.model, *args)
+        hooks = self._callback_hooks.get(name)
+        if hooks is None:
+            hooks = self._callback_hooks[name] = _bind_callback_hooks(self.callbacks, name, len(args), bool(newer))
+        for hook, takes_newer in hooks:
+            if takes_newer:
+                hook(self, self.model, *args, *newer)
+            else:
+                hook(self, self.model, *args)
         return output
+
+    def _bind_step_hooks(self) -> frozenset:
+        """The per-step hooks worth calling this epoch: the model's that are overridden (the defaults do
+        nothing, or what the loop does inline), and ``'callbacks'`` when a callback (or the profiler)
+        wants the batch hooks."""
+        names = {name for name in _PER_STEP_MODEL_HOOKS if is_overridden(name, self.model)}
+        callback_names = ("on_batch_start", "on_train_batch_start", "on_batch_end", "on_train_batch_end")
+        if self._profiling or any(_bind_callback_hooks(self.callbacks, n, 0, False) for n in callback_names):
+            names.add("callbacks")
+        if self._profiling or _bind_callback_hooks(self.callbacks, "on_before_optimizer_step", 2, False):
+            names.add("on_before_optimizer_step")
+        return frozenset(names)
 
     # ------------------------------------------------------------------- fit
     def fit(self, model: LightningModule, train_dataloader=None, val_dataloaders=None) -> int:
@@ -393,6 +409,7 @@ class Trainer:
         model.trainer = self
         self._has_training_step_end = is_overridden("training_step_end", model)
         self._train_source, self._val_source = train_dataloader, val_dataloaders
+        self._callback_hooks = {}
         if self.resume_from_checkpoint and not cloud_io.exists(self.resume_from_checkpoint):
             raise FileNotFoundError(f"`resume_from_checkpoint={self.resume_from_checkpoint!r}`: no such file")
         self._call_hook("on_fit_start")
@@ -461,8 +478,12 @@ class Trainer:
         self.accumulate_grad_batches = self.accumulation_schedule[max(e for e in self.accumulation_schedule if e <= epoch)]
         if self.reload_dataloaders_every_epoch and epoch > 0:
             self._load_train_data(self.model)
+        self._callback_hooks = {}  # callbacks added or removed since the last epoch are seen
         self._call_hook("on_epoch_start")
         self._call_hook("on_train_epoch_start", model=False)
+        # after the hooks: they may replace the optimizers or patch the model's hooks
+        self._all_optimizers = list(enumerate(self.optimizers))
+        self._step_hooks = self._bind_step_hooks()
         self.model.train()
         keep_outputs = is_overridden("training_epoch_end", self.model)
         validate_this_epoch = self._val_enabled() and self._epoch_end_validation_due()
@@ -495,13 +516,21 @@ class Trainer:
             self.logger.save()
 
     def _run_train_batch(self, batch: Any, batch_idx: int, is_last: bool) -> Any:
-        """One batch: a training step per active optimizer, the optimizer step when accumulation is due."""
-        batch = move_data_to_device(batch, self.device)
-        if self.model.on_batch_start(batch) == -1:
+        """One batch: a training step per active optimizer, the optimizer step when accumulation is due.
+
+        Hooks that nothing implements are not called (see ``_bind_step_hooks``): code run between the
+        model's kernels costs several times what it costs in a warm loop.
+        """
+        model, hooks = self.model, self._step_hooks
+        if self.device.type != "cpu":
+            batch = move_data_to_device(batch, self.device)
+        if "on_batch_start" in hooks and model.on_batch_start(batch) == -1:
             return _SKIP_EPOCH
-        self._call_hook("on_batch_start", model=False)
-        self._call_hook("on_train_batch_start", batch, batch_idx, 0, model=False)
-        step_due = (batch_idx + 1) % self.accumulate_grad_batches == 0 or is_last
+        if "callbacks" in hooks:
+            self._call_hook("on_batch_start", model=False)
+            self._call_hook("on_train_batch_start", batch, batch_idx, 0, model=False)
+        accumulate = self.accumulate_grad_batches
+        step_due = accumulate == 1 or (batch_idx + 1) % accumulate == 0 or is_last
         # AMP: a step the GradScaler skips (inf/NaN gradients) lowers its scale; that is how we see it
         scale = self.scaler.get_scale() if step_due and self.scaler is not None else None
         outputs = []
@@ -519,10 +548,12 @@ class Trainer:
                 skipped = self.scaler.get_scale() < scale
             if not skipped:
                 self._after_optimizer_steps()
-        self.model.on_batch_end()
-        self._call_hook("on_batch_end", model=False)
         result = outputs[0] if len(outputs) == 1 else (outputs or None)
-        self._call_hook("on_train_batch_end", result, batch, batch_idx, 0, model=False)
+        if "on_batch_end" in hooks:
+            model.on_batch_end()
+        if "callbacks" in hooks:
+            self._call_hook("on_batch_end", model=False)
+            self._call_hook("on_train_batch_end", result, batch, batch_idx, 0, model=False)
         if batch_idx % self.row_log_interval == 0 or self.should_stop or self.fast_dev_run:  # as 0.8.5
             self._metrics.flush_to_logger(self)
         if self.logger is not None and (batch_idx + 1) % self.log_save_interval == 0:
@@ -531,7 +562,7 @@ class Trainer:
 
     def _active_optimizers(self, batch_idx: int) -> List[Tuple[int, torch.optim.Optimizer]]:
         if not self.optimizer_frequencies:
-            return list(enumerate(self.optimizers))
+            return self._all_optimizers
         place = batch_idx % sum(self.optimizer_frequencies)
         for idx, freq in enumerate(self.optimizer_frequencies):
             if place < freq:
@@ -540,32 +571,46 @@ class Trainer:
         raise AssertionError("unreachable")
 
     def _training_step(self, batch: Any, batch_idx: int, opt_idx: int) -> Any:
-        args = [batch, batch_idx] + ([opt_idx] if len(self.optimizers) > 1 else [])
+        model = self.model
         with self._autocast():
-            output = self.model.training_step(*args)
+            if len(self.optimizers) > 1:
+                output = model.training_step(batch, batch_idx, opt_idx)
+            else:
+                output = model.training_step(batch, batch_idx)
             if self._has_training_step_end:
-                output = self.model.training_step_end(output)
+                output = model.training_step_end(output)
         return output
 
     def _training_step_and_backward(self, batch, batch_idx, opt_idx, optimizer) -> Optional[Dict[str, Any]]:
-        toggled = self._toggle_params(optimizer) if len(self.optimizers) > 1 else None
-        try:
-            output = self._training_step(batch, batch_idx, opt_idx)
-            processed = self._metrics.process_train_output(self, output)
-            if processed is None:
-                return None
-            loss = processed["loss"]
-            if self.terminate_on_nan and not torch.isfinite(loss).all():
-                raise ValueError(f"The loss returned in `training_step` is {loss.item()} (terminate_on_nan=True)")
-            self._metrics.add_micro_batch_loss(processed["detached"], opt_idx)
-            scaled = loss / self.accumulate_grad_batches if self.accumulate_grad_batches > 1 else loss
-            self.model.backward(self, scaled, optimizer, opt_idx)
-            self.model.on_after_backward()
-        finally:
-            if toggled is not None:
+        if len(self.optimizers) > 1:
+            toggled = self._toggle_params(optimizer)
+            try:
+                return self._step_and_backward(batch, batch_idx, opt_idx, optimizer)
+            finally:
                 for param, flag in toggled:
                     param.requires_grad = flag
-        return processed["output"]
+        return self._step_and_backward(batch, batch_idx, opt_idx, optimizer)
+
+    def _step_and_backward(self, batch, batch_idx, opt_idx, optimizer) -> Optional[Dict[str, Any]]:
+        processed = self._metrics.process_train_output(self, self._training_step(batch, batch_idx, opt_idx))
+        if processed is None:
+            return None
+        loss, detached, epoch_output = processed
+        if self.terminate_on_nan and not torch.isfinite(loss).all():
+            raise ValueError(f"The loss returned in `training_step` is {loss.item()} (terminate_on_nan=True)")
+        if self.accumulate_grad_batches > 1:
+            self._metrics.add_micro_batch_loss(detached, opt_idx)
+            loss = loss / self.accumulate_grad_batches
+        else:
+            self.accumulated_loss = detached
+        hooks = self._step_hooks
+        if "backward" in hooks:
+            self.model.backward(self, loss, optimizer, opt_idx)
+        else:  # LightningModule.backward, inlined
+            (loss if self.scaler is None else self.scaler.scale(loss)).backward()
+        if "on_after_backward" in hooks:
+            self.model.on_after_backward()
+        return epoch_output
 
     def _toggle_params(self, optimizer) -> List[Tuple[torch.nn.Parameter, bool]]:
         """With several optimizers, only the stepping optimizer's parameters receive gradients."""
@@ -576,30 +621,41 @@ class Trainer:
         return saved
 
     def _optimizer_step(self, optimizer, opt_idx: int, batch_idx: int, batch: Any) -> None:
-        self.accumulated_loss = self._metrics.step_loss(opt_idx)
+        model, hooks = self.model, self._step_hooks
+        if self.accumulate_grad_batches > 1:
+            self.accumulated_loss = self._metrics.step_loss(opt_idx)
         if self.gradient_clip_val > 0:
             if self.scaler is not None:
                 self.scaler.unscale_(optimizer)
             params = [p for group in optimizer.param_groups for p in group["params"]]
             torch.nn.utils.clip_grad_norm_(params, self.gradient_clip_val)
-        self._call_hook("on_before_optimizer_step", optimizer, opt_idx, model=False)
+        if "on_before_optimizer_step" in hooks:
+            self._call_hook("on_before_optimizer_step", optimizer, opt_idx, model=False)
         using_lbfgs = isinstance(optimizer, torch.optim.LBFGS)
-        closure = (lambda: self._lbfgs_closure(batch, batch_idx, opt_idx, optimizer)) if using_lbfgs else None
-        self.model.optimizer_step(self.current_epoch, batch_idx, optimizer, opt_idx, second_order_closure=closure,
-                                  on_tpu=False, using_native_amp=self.scaler is not None, using_lbfgs=using_lbfgs)
-        self.model.on_before_zero_grad(optimizer)
-        self.model.optimizer_zero_grad(self.current_epoch, batch_idx, optimizer, opt_idx)
+        if "optimizer_step" in hooks or using_lbfgs or self.scaler is not None:
+            closure = (lambda: self._lbfgs_closure(batch, batch_idx, opt_idx, optimizer)) if using_lbfgs else None
+            model.optimizer_step(self.current_epoch, batch_idx, optimizer, opt_idx, second_order_closure=closure,
+                                 on_tpu=False, using_native_amp=self.scaler is not None, using_lbfgs=using_lbfgs)
+        else:  # LightningModule.optimizer_step, inlined
+            optimizer.step()
+        if "on_before_zero_grad" in hooks:
+            model.on_before_zero_grad(optimizer)
+        if "optimizer_zero_grad" in hooks:
+            model.optimizer_zero_grad(self.current_epoch, batch_idx, optimizer, opt_idx)
+        else:
+            optimizer.zero_grad()
 
     def _lbfgs_closure(self, batch, batch_idx, opt_idx, optimizer) -> torch.Tensor:
         optimizer.zero_grad()
-        output = self._metrics.process_train_output(self, self._training_step(batch, batch_idx, opt_idx))
-        self.model.backward(self, output["loss"], optimizer, opt_idx)
-        return output["loss"]
+        loss = self._metrics.process_train_output(self, self._training_step(batch, batch_idx, opt_idx))[0]
+        self.model.backward(self, loss, optimizer, opt_idx)
+        return loss
 
     def _after_optimizer_steps(self) -> None:
         """Count the optimizer step and step the step-interval schedulers."""
         self.global_step += 1
-        optim_utils.step_schedulers(self.lr_schedulers, "step", self.global_step, self.callback_metrics)
+        if self.lr_schedulers:
+            optim_utils.step_schedulers(self.lr_schedulers, "step", self.global_step, self.callback_metrics)
         if self.max_steps is not None and self.global_step >= self.max_steps:
             self.should_stop = True
 
@@ -720,6 +776,7 @@ class Trainer:
             raise MisconfigurationException("No `test_step()` method defined: `test()` has nothing to run")
         self.model, model.trainer = model, self
         self.testing = True
+        self._callback_hooks = {}
         try:
             model.prepare_data()
             self._call_hook("setup", "test")
@@ -832,6 +889,22 @@ class Trainer:
                        update_attr=update_attr)
 
 
+def _bind_callback_hooks(callbacks: List[Any], name: str, n_args: int, has_newer: bool) -> List[Tuple[Any, bool]]:
+    """Each callback's ``name`` hook that does something, and whether it takes the newer arguments.
+
+    Looked up once per epoch: the batch hooks run every step, and most callbacks inherit the no-ops.
+    """
+    noop = getattr(Callback, name, None)
+    hooks = []
+    for callback in callbacks:
+        hook = getattr(callback, name, None)  # callbacks need not subclass Callback
+        if hook is None or (noop is not None and getattr(hook, "__func__", None) is noop):
+            continue
+        takes_newer = has_newer and _positional_count(getattr(hook, "__func__", hook)) > 3 + n_args
+        hooks.append((hook, takes_newer))
+    return hooks
+
+
 @functools.lru_cache(maxsize=None)
 def _positional_count(fn) -> int:
     """Positional parameters of ``fn`` (``self`` included); a ``*args`` hook takes any number."""
@@ -845,6 +918,9 @@ def _positional_count(fn) -> int:
 
 
 _NULL_CONTEXT = contextlib.nullcontext()
+# LightningModule hooks called every step; one left as LightningModule defines it is not called
+_PER_STEP_MODEL_HOOKS = ("on_batch_start", "on_batch_end", "on_after_backward", "backward", "optimizer_step",
+                         "on_before_zero_grad", "optimizer_zero_grad")
 _SKIP_EPOCH = object()
 
 
