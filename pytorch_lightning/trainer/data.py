@@ -1,9 +1,10 @@
 """Dataloader plumbing: resolving the loaders, counting and limiting their batches, iterating."""
+import itertools
 import math
 import warnings
 from typing import Any, Callable, Iterator, List, Tuple, Union
 
-from torch.utils.data import DataLoader, RandomSampler, SequentialSampler
+from torch.utils.data import DataLoader, IterableDataset, RandomSampler, SequentialSampler
 
 from pytorch_lightning.utilities.exceptions import MisconfigurationException
 
@@ -48,9 +49,22 @@ def apply_limit(count: Union[int, float], limit: Union[int, float], name: str) -
 
 
 def iter_with_last(loader: Any, limit: Union[int, float]) -> Iterator[Tuple[int, Any, bool]]:
-    """Yield ``(index, batch, is_last)`` for at most ``limit`` batches, looking one batch ahead."""
+    """``(index, batch, is_last)`` for at most ``limit`` batches.
+
+    A DataLoader over a map-style dataset knows its length, so the last batch is known by its index
+    (an iterator of C-level parts: nothing runs in Python between steps); other loaders are read
+    one batch ahead.
+    """
     if limit <= 0:
-        return
+        return iter(())
+    count = min(limit, batch_count(loader)) if isinstance(loader, DataLoader) else math.inf
+    if count != math.inf and not isinstance(loader.dataset, IterableDataset):
+        count = int(count)
+        return zip(range(count), loader, itertools.chain(itertools.repeat(False, count - 1), (True,)))
+    return _look_ahead(loader, limit)
+
+
+def _look_ahead(loader: Any, limit: Union[int, float]) -> Iterator[Tuple[int, Any, bool]]:
     iterator = iter(loader)
     try:
         upcoming = next(iterator)

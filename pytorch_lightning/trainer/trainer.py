@@ -291,6 +291,7 @@ class Trainer:
         self._callback_hooks: Dict[str, List[Tuple[Any, bool]]] = {}  # see `_bind_callback_hooks`
         self._step_hooks: frozenset = frozenset()  # see `_bind_step_hooks`
         self._all_optimizers: List[Tuple[int, torch.optim.Optimizer]] = []
+        self._autocast = _NULL_CONTEXT
         self._reset_run_state()
         for cb in self.callbacks:
             cb.on_init_end(self)
@@ -423,6 +424,7 @@ class Trainer:
         model.to(self.device)
         self.optimizers, self.lr_schedulers, self.optimizer_frequencies = optim_utils.init_optimizers(model)
         self.scaler = torch.amp.GradScaler("cuda") if self.use_amp else None
+        self._autocast = _autocast_context(self.precision, self.device)
         self._reset_run_state()
         # A store per fit: an lr_find sweep's losses never reach the fit before it (lr_find restores this).
         self._metrics = StepMetrics(track_running_loss=self.progress_bar_callback is not None)
@@ -572,7 +574,7 @@ class Trainer:
 
     def _training_step(self, batch: Any, batch_idx: int, opt_idx: int) -> Any:
         model = self.model
-        with self._autocast():
+        with self._autocast:
             if len(self.optimizers) > 1:
                 output = model.training_step(batch, batch_idx, opt_idx)
             else:
@@ -582,34 +584,30 @@ class Trainer:
         return output
 
     def _training_step_and_backward(self, batch, batch_idx, opt_idx, optimizer) -> Optional[Dict[str, Any]]:
-        if len(self.optimizers) > 1:
-            toggled = self._toggle_params(optimizer)
-            try:
-                return self._step_and_backward(batch, batch_idx, opt_idx, optimizer)
-            finally:
+        toggled = self._toggle_params(optimizer) if len(self.optimizers) > 1 else None
+        try:
+            processed = self._metrics.process_train_output(self, self._training_step(batch, batch_idx, opt_idx))
+            if processed is None:
+                return None
+            loss, detached, epoch_output = processed
+            if self.terminate_on_nan and not torch.isfinite(loss).all():
+                raise ValueError(f"The loss returned in `training_step` is {loss.item()} (terminate_on_nan=True)")
+            if self.accumulate_grad_batches > 1:
+                self._metrics.add_micro_batch_loss(detached, opt_idx)
+                loss = loss / self.accumulate_grad_batches
+            else:
+                self.accumulated_loss = detached
+            hooks = self._step_hooks
+            if "backward" in hooks:
+                self.model.backward(self, loss, optimizer, opt_idx)
+            else:  # LightningModule.backward, inlined
+                (loss if self.scaler is None else self.scaler.scale(loss)).backward()
+            if "on_after_backward" in hooks:
+                self.model.on_after_backward()
+        finally:
+            if toggled is not None:
                 for param, flag in toggled:
                     param.requires_grad = flag
-        return self._step_and_backward(batch, batch_idx, opt_idx, optimizer)
-
-    def _step_and_backward(self, batch, batch_idx, opt_idx, optimizer) -> Optional[Dict[str, Any]]:
-        processed = self._metrics.process_train_output(self, self._training_step(batch, batch_idx, opt_idx))
-        if processed is None:
-            return None
-        loss, detached, epoch_output = processed
-        if self.terminate_on_nan and not torch.isfinite(loss).all():
-            raise ValueError(f"The loss returned in `training_step` is {loss.item()} (terminate_on_nan=True)")
-        if self.accumulate_grad_batches > 1:
-            self._metrics.add_micro_batch_loss(detached, opt_idx)
-            loss = loss / self.accumulate_grad_batches
-        else:
-            self.accumulated_loss = detached
-        hooks = self._step_hooks
-        if "backward" in hooks:
-            self.model.backward(self, loss, optimizer, opt_idx)
-        else:  # LightningModule.backward, inlined
-            (loss if self.scaler is None else self.scaler.scale(loss)).backward()
-        if "on_after_backward" in hooks:
-            self.model.on_after_backward()
         return epoch_output
 
     def _toggle_params(self, optimizer) -> List[Tuple[torch.nn.Parameter, bool]]:
@@ -658,13 +656,6 @@ class Trainer:
             optim_utils.step_schedulers(self.lr_schedulers, "step", self.global_step, self.callback_metrics)
         if self.max_steps is not None and self.global_step >= self.max_steps:
             self.should_stop = True
-
-    def _autocast(self):
-        if self.precision == 16:
-            return torch.autocast("cuda", dtype=torch.float16)
-        if self.precision == "bf16":
-            return torch.autocast(self.device.type, dtype=torch.bfloat16)
-        return _NULL_CONTEXT
 
     def _record_epoch_result(self, result: Dict[str, Any]) -> None:
         if not isinstance(result, dict):
@@ -719,7 +710,7 @@ class Trainer:
                         batch = move_data_to_device(batch, self.device)
                         self._call_hook(f"on_{stage}_batch_start", model=False, newer=(batch, batch_idx, dl_idx))
                         args = [batch, batch_idx] + ([dl_idx] if len(loaders) > 1 else [])
-                        with self._autocast():
+                        with self._autocast:
                             out = getattr(model, step_name)(*args)
                             if is_overridden(f"{step_name}_end", model):
                                 out = getattr(model, f"{step_name}_end")(out)
@@ -777,6 +768,7 @@ class Trainer:
         self.model, model.trainer = model, self
         self.testing = True
         self._callback_hooks = {}
+        self._autocast = _autocast_context(self.precision, self.device)
         try:
             model.prepare_data()
             self._call_hook("setup", "test")
@@ -887,6 +879,15 @@ class Trainer:
                        min_lr=min_lr, max_lr=max_lr, num_training=num_training, mode=mode,
                        early_stop_threshold=early_stop_threshold, num_accumulation_steps=num_accumulation_steps,
                        update_attr=update_attr)
+
+
+def _autocast_context(precision: Union[int, str], device: torch.device):
+    """The context the training step runs in (entered once per step, so built once per fit)."""
+    if precision == 16:
+        return torch.autocast("cuda", dtype=torch.float16)
+    if precision == "bf16":
+        return torch.autocast(device.type, dtype=torch.bfloat16)
+    return _NULL_CONTEXT
 
 
 def _bind_callback_hooks(callbacks: List[Any], name: str, n_args: int, has_newer: bool) -> List[Tuple[Any, bool]]:
