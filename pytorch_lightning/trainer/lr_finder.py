@@ -50,6 +50,28 @@ class _SweepLR(LRScheduler):
         self.end_lr = float(end_lr)
         self.num_iter = num_iter
         super().__init__(optimizer, last_epoch)
+        # torch wraps `optimizer.step` to warn when a scheduler steps first; the loop steps the sweep
+        # after the optimizer by construction, and the wrapper would cost a Python call every step
+        wrapper = vars(optimizer).get("step")
+        if wrapper is not None and getattr(wrapper, "_wrapped_by_lr_sched", False):
+            del optimizer.step
+
+    def step(self, epoch: Optional[int] = None) -> None:
+        """Move to the next lr: ``LRScheduler.step`` without its call-order checks (this runs every
+        optimizer step of the sweep); the initial step of ``__init__`` goes through it."""
+        self.stepped_lr = self.optimizer.param_groups[0]["lr"]  # what the optimizer step just used
+        if epoch is not None or self._step_count < 1:
+            super().step(epoch)
+            return
+        self._step_count += 1
+        self.last_epoch += 1
+        values = self.get_lr()
+        for group, lr in zip(self.optimizer.param_groups, values):
+            if isinstance(group["lr"], torch.Tensor):
+                group["lr"].fill_(lr)
+            else:
+                group["lr"] = lr
+        self._last_lr = list(values)
 
     def _progress(self) -> float:
         return min(max(self.last_epoch, 0), self.num_iter - 1) / (self.num_iter - 1)
@@ -427,7 +449,7 @@ class _SweepRecorder(Callback):
         self.optimizer = None
         self.optimizer_state = None
         self.post_setup_state: Optional[Dict[str, torch.Tensor]] = None
-        self._pending: Optional[Tuple[float, Optional[torch.Tensor]]] = None
+        self.scheduler: Optional[_SweepLR] = None
         self._last_step = 0
         self._idle_batches = 0
         self._queue: List[Tuple[float, Any, Any, int]] = []  # (lr, loss on the host or in flight, event, batch)
@@ -453,13 +475,11 @@ class _SweepRecorder(Callback):
         cls = _ExponentialLR if finder.mode == "exponential" else _LinearLR
         scheduler = cls(optimizer, end_lr=finder.lr_max, num_iter=finder.num_training)
         trainer.lr_schedulers = [configure_scheduler({"scheduler": scheduler, "interval": "step"})]
+        self.scheduler = scheduler
         self._last_step = trainer.global_step
 
-    def on_before_optimizer_step(self, trainer, pl_module, optimizer, optimizer_idx):
-        self._pending = (optimizer.param_groups[0]["lr"], trainer.accumulated_loss)
-
     def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx, dataloader_idx):
-        if trainer.global_step == self._last_step or self._pending is None:
+        if trainer.global_step == self._last_step:
             # No optimizer step in this batch: accumulating, AMP skipped it, or no loss. The sweep
             # runs over as many epochs as it takes, so give up when no step comes at all.
             self._idle_batches += 1
@@ -470,10 +490,15 @@ class _SweepRecorder(Callback):
             return
         self._idle_batches = 0
         self._last_step = trainer.global_step
-        lr, loss = self._pending
-        self._pending = None
+        # The step's lr (the sweep scheduler notes it when the loop steps it, after the optimizer step)
+        # and the mean loss of its micro-batches.
+        lr, loss = float(self.scheduler.stepped_lr), trainer.accumulated_loss
         self._steps += 1
         lag = self.read_lag if self.read_lag is not None else int(loss is not None and loss.is_cuda)
+        if lag == 0:  # read at once (on the CPU that is no sync): the queue is always empty then
+            if self._record(lr, float(loss) if loss is not None else math.nan, trainer.total_batch_idx):
+                trainer.should_stop = True
+            return
         self._queue.append((lr, *_start_host_copy(loss, lag), trainer.total_batch_idx))
         last = self._steps >= self.finder.num_training
         while self._queue and (len(self._queue) > lag or last):
@@ -490,7 +515,11 @@ class _SweepRecorder(Callback):
         lr, loss, event, batch = self._queue.pop(0)
         if event is not None:
             event.synchronize()
-        raw = float(loss) if loss is not None else math.nan  # the host sync: on a GPU, one step late
+        # the host sync: on a GPU, one step late
+        return self._record(lr, float(loss) if loss is not None else math.nan, batch)
+
+    def _record(self, lr: float, raw: float, batch: int) -> bool:
+        """Record a point; True (and the queue dropped) when the sweep stops there."""
         self.finder._total_batch_idx = batch
         reason = self.finder._record(lr, raw, self.threshold)
         if reason is None:

@@ -389,11 +389,8 @@ class Trainer:
         nothing, or what the loop does inline), and ``'callbacks'`` when a callback (or the profiler)
         wants the batch hooks."""
         names = {name for name in _PER_STEP_MODEL_HOOKS if is_overridden(name, self.model)}
-        callback_names = ("on_batch_start", "on_train_batch_start", "on_batch_end", "on_train_batch_end")
-        if self._profiling or any(_bind_callback_hooks(self.callbacks, n, 0, False) for n in callback_names):
-            names.add("callbacks")
-        if self._profiling or _bind_callback_hooks(self.callbacks, "on_before_optimizer_step", 2, False):
-            names.add("on_before_optimizer_step")
+        names.update(f"callback.{name}" for name in _PER_STEP_CALLBACK_HOOKS
+                     if self._profiling or _bind_callback_hooks(self.callbacks, name, 0, False))
         return frozenset(names)
 
     # ------------------------------------------------------------------- fit
@@ -528,8 +525,9 @@ class Trainer:
             batch = move_data_to_device(batch, self.device)
         if "on_batch_start" in hooks and model.on_batch_start(batch) == -1:
             return _SKIP_EPOCH
-        if "callbacks" in hooks:
+        if "callback.on_batch_start" in hooks:
             self._call_hook("on_batch_start", model=False)
+        if "callback.on_train_batch_start" in hooks:
             self._call_hook("on_train_batch_start", batch, batch_idx, 0, model=False)
         accumulate = self.accumulate_grad_batches
         step_due = accumulate == 1 or (batch_idx + 1) % accumulate == 0 or is_last
@@ -553,8 +551,9 @@ class Trainer:
         result = outputs[0] if len(outputs) == 1 else (outputs or None)
         if "on_batch_end" in hooks:
             model.on_batch_end()
-        if "callbacks" in hooks:
+        if "callback.on_batch_end" in hooks:
             self._call_hook("on_batch_end", model=False)
+        if "callback.on_train_batch_end" in hooks:
             self._call_hook("on_train_batch_end", result, batch, batch_idx, 0, model=False)
         if batch_idx % self.row_log_interval == 0 or self.should_stop or self.fast_dev_run:  # as 0.8.5
             self._metrics.flush_to_logger(self)
@@ -627,7 +626,7 @@ class Trainer:
                 self.scaler.unscale_(optimizer)
             params = [p for group in optimizer.param_groups for p in group["params"]]
             torch.nn.utils.clip_grad_norm_(params, self.gradient_clip_val)
-        if "on_before_optimizer_step" in hooks:
+        if "callback.on_before_optimizer_step" in hooks:
             self._call_hook("on_before_optimizer_step", optimizer, opt_idx, model=False)
         using_lbfgs = isinstance(optimizer, torch.optim.LBFGS)
         if "optimizer_step" in hooks or using_lbfgs or self.scaler is not None:
@@ -922,6 +921,8 @@ _NULL_CONTEXT = contextlib.nullcontext()
 # LightningModule hooks called every step; one left as LightningModule defines it is not called
 _PER_STEP_MODEL_HOOKS = ("on_batch_start", "on_batch_end", "on_after_backward", "backward", "optimizer_step",
                          "on_before_zero_grad", "optimizer_zero_grad")
+_PER_STEP_CALLBACK_HOOKS = ("on_batch_start", "on_train_batch_start", "on_before_optimizer_step", "on_batch_end",
+                            "on_train_batch_end")
 _SKIP_EPOCH = object()
 
 

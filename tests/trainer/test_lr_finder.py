@@ -403,6 +403,29 @@ def test_linear_scheduler_standalone():
     np.testing.assert_allclose(seen[:, 1] / seen[:, 0], 2.0, rtol=1e-12)
 
 
+@pytest.mark.parametrize("cls", [_ExponentialLR, _LinearLR])
+def test_sweep_step_keeps_torch_scheduler_state_and_warns_nothing(cls, recwarn):
+    opt = torch.optim.SGD([{"params": [nn.Parameter(torch.zeros(1))], "lr": 1e-2},
+                           {"params": [nn.Parameter(torch.zeros(1))], "lr": torch.tensor(1e-1)}])
+    sched = cls(opt, end_lr=1.0, num_iter=5)
+    assert "step" not in vars(opt)  # torch's call-order wrapper is gone: no Python call per step
+    lr_tensor = opt.param_groups[1]["lr"]
+    used = []
+    for i in range(6):
+        opt.step()
+        sched.step()
+        used.append(sched.stepped_lr)
+    assert not [w for w in recwarn if issubclass(w.category, UserWarning)]
+    assert opt.param_groups[1]["lr"] is lr_tensor  # a tensor lr is filled in place, never replaced
+    assert float(lr_tensor) == pytest.approx(10.0, rel=1e-6)  # the group ratio kept (1e-1 / 1e-2)
+    assert sched.last_epoch == 6 and sched._step_count == 7
+    assert sched.get_last_lr()[0] == pytest.approx(1.0, rel=1e-12)
+    assert used[0] == pytest.approx(1e-2, rel=1e-12) and used[4] == pytest.approx(1.0, rel=1e-12)
+    fresh = cls(torch.optim.SGD([nn.Parameter(torch.zeros(1))], lr=1e-2), end_lr=1.0, num_iter=5)
+    fresh.load_state_dict(copy.deepcopy(sched.state_dict()))
+    assert fresh.last_epoch == 6 and fresh.get_lr()[0] == pytest.approx(1.0, rel=1e-12)
+
+
 def test_schedulers_reject_bad_arguments():
     opt = torch.optim.SGD([nn.Parameter(torch.zeros(1))], lr=0.1)
     with pytest.raises(ValueError, match="`num_iter`"):
