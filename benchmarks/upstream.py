@@ -1,12 +1,13 @@
-"""The same MLP workloads through upstream pytorch-lightning, in a venv of its own.
+"""The same MLP workloads through upstream pytorch-lightning or torch-lr-finder, in a venv of their own.
 
 Our package shadows the name ``pytorch_lightning``, so upstream can never share our environment:
-this script builds a temporary venv (or reuses ``--venv``), installs ``pytorch-lightning==VERSION``
-there beside the torch release we use, and runs a child process that times upstream against the
-same hand-written loop, interleaved, exactly as ``python -m benchmarks`` times this package::
+this script builds a temporary venv (or reuses ``--venv``), installs the package there beside the
+torch release we use, and runs a child process that times it against the same hand-written loop,
+interleaved, exactly as ``python -m benchmarks`` times this package::
 
     python -m benchmarks.upstream                    # pytorch-lightning 2.6.6 in a temporary venv
     python -m benchmarks.upstream --venv /tmp/upvenv --version 2.6.6
+    python -m benchmarks.upstream --package torch-lr-finder --version 0.2.2   # its range test only
 """
 import argparse
 import os
@@ -113,36 +114,82 @@ for name, hand, ours, steps in (("fit", hand_epoch, upstream_fit, len(loader)),
 '''
 
 
-def _ensure_venv(path: str, version: str) -> str:
+_TORCH_LR_FINDER_CHILD = r'''
+import copy, math, statistics, sys, time, warnings
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+import torch_lr_finder
+from torch_lr_finder import LRFinder
+
+warnings.filterwarnings("ignore")
+torch.set_num_threads(int(sys.argv[1]))
+repeats = int(sys.argv[2])
+g = torch.Generator().manual_seed(0)
+data = TensorDataset(torch.randn(8192, 64, generator=g), torch.randint(0, 10, (8192,), generator=g))
+loader = DataLoader(data, batch_size=64)
+torch.manual_seed(0)
+net = nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10))
+''' + _CHILD[_CHILD.index("def hand_range_test"):_CHILD.index("def upstream_fit")] + r'''
+
+def library_range_test(num_training=100):
+    model = copy.deepcopy(net)
+    start = time.perf_counter()
+    opt = torch.optim.SGD(model.parameters(), lr=1e-6)
+    finder = LRFinder(model, opt, nn.CrossEntropyLoss(), device="cpu")  # snapshots model and optimizer
+    finder.range_test(loader, end_lr=1.0, num_iter=num_training, step_mode="exp", diverge_th=math.inf)
+    finder.reset()  # and restores them
+    return time.perf_counter() - start
+
+
+hand_range_test(), library_range_test()
+ratios, extra = [], []
+for i in range(repeats):
+    pair = (hand_range_test, library_range_test) if i % 2 == 0 else (library_range_test, hand_range_test)
+    times = {fn: fn() for fn in pair}
+    ratios.append(times[library_range_test] / times[hand_range_test])
+    extra.append((times[library_range_test] - times[hand_range_test]) / 100 * 1e6)
+version = getattr(torch_lr_finder, "__version__", sys.argv[3])
+print(f"  torch-lr-finder {version:7} {sys.argv[1]}t mlp range_test {statistics.median(ratios):.3f}x "
+      f"[{min(ratios):.3f}-{max(ratios):.3f}]  overhead {statistics.median(extra):6.1f} us/step")
+'''
+
+_PACKAGES = {"pytorch-lightning": ("2.6.6", _CHILD), "torch-lr-finder": ("0.2.2", _TORCH_LR_FINDER_CHILD)}
+
+
+def _ensure_venv(path: str, package: str, version: str) -> str:
     python = os.path.join(path, "bin", "python")
     if not os.path.exists(python):
         subprocess.run([sys.executable, "-m", "venv", path], check=True)
     subprocess.run([python, "-m", "pip", "install", "-q", f"torch=={torch.__version__.split('+')[0]}",
-                    f"pytorch-lightning=={version}"], check=True)
+                    f"{package}=={version}"], check=True)
     return python
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--venv", help="reuse (or create) the venv here instead of a temporary one")
-    parser.add_argument("--version", default="2.6.6")
+    parser.add_argument("--package", choices=sorted(_PACKAGES), default="pytorch-lightning")
+    parser.add_argument("--version", help="default: pytorch-lightning 2.6.6, torch-lr-finder 0.2.2")
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args(argv)
+    default_version, child = _PACKAGES[args.package]
+    version = args.version or default_version
     with tempfile.TemporaryDirectory() as scratch:
-        python = _ensure_venv(args.venv or os.path.join(scratch, "venv"), args.version)
+        python = _ensure_venv(args.venv or os.path.join(scratch, "venv"), args.package, version)
         script = os.path.join(scratch, "child.py")
         with open(script, "w") as f:
-            f.write(_CHILD)
-        print(f"upstream pytorch-lightning {args.version} against a hand-written loop (median [range] of the ratio)")
+            f.write(child)
+        print(f"{args.package} {version} against a hand-written loop (median [range] of the ratio)")
         for threads in (1, torch.get_num_threads()):
             # cwd is the scratch folder, so this repository's package can never be imported instead
-            done = subprocess.run([python, script, str(threads), str(args.repeats)], cwd=scratch,
+            done = subprocess.run([python, script, str(threads), str(args.repeats), version], cwd=scratch,
                                   capture_output=True, text=True)
             if done.returncode != 0:
                 print(done.stdout + done.stderr)
                 return done.returncode
-            # upstream prints tips, progress bars and restore messages; keep the table rows
-            print("\n".join(line for line in done.stdout.splitlines() if line.startswith("  upstream")))
+            # the libraries print tips, progress bars and restore messages; keep the table rows
+            print("\n".join(line for line in done.stdout.splitlines() if line.startswith("  ")))
     return 0
 
 

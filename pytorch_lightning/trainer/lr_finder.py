@@ -496,7 +496,11 @@ class _SweepRecorder(Callback):
         self._steps += 1
         lag = self.read_lag if self.read_lag is not None else int(loss is not None and loss.is_cuda)
         if lag == 0:  # read at once (on the CPU that is no sync): the queue is always empty then
-            if self._record(lr, float(loss) if loss is not None else math.nan, trainer.total_batch_idx):
+            finder = self.finder
+            finder._total_batch_idx = trainer.total_batch_idx
+            reason = finder._record(lr, float(loss) if loss is not None else math.nan, self.threshold)
+            if reason is not None:
+                finder.stop_reason = reason
                 trainer.should_stop = True
             return
         self._queue.append((lr, *_start_host_copy(loss, lag), trainer.total_batch_idx))

@@ -17,6 +17,16 @@ def _detach(value: Any) -> Any:
     return value.detach() if isinstance(value, torch.Tensor) else value
 
 
+def _detached_dict(key: str, value: Any) -> Dict[str, Any]:
+    if not isinstance(value, dict):
+        raise MisconfigurationException(
+            f"The {key!r} entry returned by `training_step` must be a dict, got {type(value).__name__}")
+    out = {}
+    for k, v in value.items():  # a loop, not a comprehension: no extra frame per step
+        out[k] = v.detach() if isinstance(v, torch.Tensor) else v
+    return out
+
+
 def _check_loss(loss: Any) -> torch.Tensor:
     if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
         raise MisconfigurationException(
@@ -86,7 +96,9 @@ class StepMetrics:
         progress = log = None
         if isinstance(output, torch.Tensor):
             loss = output
-            detached = _check_loss(loss).detach()
+            if not (loss.requires_grad and loss.numel() == 1):
+                _check_loss(loss)
+            detached = loss.detach()
             callback["loss"] = detached
             epoch_output = {"loss": detached}
         elif isinstance(output, dict):
@@ -94,27 +106,29 @@ class StepMetrics:
                 raise MisconfigurationException(
                     f"The dict returned by `training_step` needs a 'loss' key; got keys {sorted(output)}")
             loss = output["loss"]
-            detached = _check_loss(loss).detach()
+            if not (isinstance(loss, torch.Tensor) and loss.requires_grad and loss.numel() == 1):
+                _check_loss(loss)
+            detached = loss.detach()
             callback["loss"] = detached
-            epoch_output = {}  # the output, detached (0.8.x gave `training_epoch_end` no graphs)
-            for key, value in output.items():
-                if key == "loss":
-                    value = detached
-                elif key == "log" or key == "progress_bar":
-                    if not isinstance(value, dict):
-                        raise MisconfigurationException(
-                            f"The {key!r} entry returned by `training_step` must be a dict, got {type(value).__name__}")
-                    value = {k: _detach(v) for k, v in value.items()}
-                    if key == "log":
-                        log = value
-                    else:
-                        progress = value
-                elif key == "hiddens":
-                    continue
-                else:
-                    value = _detach(value)
-                    callback[key] = value
-                epoch_output[key] = value
+            # the output, detached (0.8.x gave `training_epoch_end` no graphs); dict operations, not a
+            # Python loop, for the usual keys
+            epoch_output = dict(output)
+            epoch_output["loss"] = detached
+            known = 1
+            log = output.get("log")
+            if log is not None:
+                log = epoch_output["log"] = _detached_dict("log", log)
+                known += 1
+            progress = output.get("progress_bar")
+            if progress is not None:
+                progress = epoch_output["progress_bar"] = _detached_dict("progress_bar", progress)
+                known += 1
+            if "hiddens" in output:
+                del epoch_output["hiddens"]
+                known += 1
+            if len(output) > known:  # other keys reach `callback_metrics`
+                for key in output.keys() - _RESERVED - {"loss"}:
+                    callback[key] = epoch_output[key] = _detach(output[key])
         elif output is None:
             model._logged = {}
             return None

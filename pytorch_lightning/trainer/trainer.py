@@ -386,8 +386,8 @@ class Trainer:
 
     def _bind_step_hooks(self) -> frozenset:
         """The per-step hooks worth calling this epoch: the model's that are overridden (the defaults do
-        nothing, or what the loop does inline), and ``'callbacks'`` when a callback (or the profiler)
-        wants the batch hooks."""
+        nothing, or what the loop does inline), and ``'callback.<hook>'`` for each per-step callback
+        hook that a callback implements (every one under a profiler)."""
         names = {name for name in _PER_STEP_MODEL_HOOKS if is_overridden(name, self.model)}
         names.update(f"callback.{name}" for name in _PER_STEP_CALLBACK_HOOKS
                      if self._profiling or _bind_callback_hooks(self.callbacks, name, 0, False))
@@ -534,7 +534,8 @@ class Trainer:
         # AMP: a step the GradScaler skips (inf/NaN gradients) lowers its scale; that is how we see it
         scale = self.scaler.get_scale() if step_due and self.scaler is not None else None
         outputs = []
-        for opt_idx, optimizer in self._active_optimizers(batch_idx):
+        for opt_idx, optimizer in (self._active_optimizers(batch_idx) if self.optimizer_frequencies
+                                   else self._all_optimizers):
             output = self._training_step_and_backward(batch, batch_idx, opt_idx, optimizer)
             if output is None:
                 continue
@@ -546,8 +547,12 @@ class Trainer:
             if self.scaler is not None:
                 self.scaler.update()  # once per iteration, after every optimizer stepped
                 skipped = self.scaler.get_scale() < scale
-            if not skipped:
-                self._after_optimizer_steps()
+            if not skipped:  # an optimizer step taken: count it, step the step-interval schedulers
+                self.global_step += 1
+                if self.lr_schedulers:
+                    optim_utils.step_schedulers(self.lr_schedulers, "step", self.global_step, self.callback_metrics)
+                if self.max_steps is not None and self.global_step >= self.max_steps:
+                    self.should_stop = True
         result = outputs[0] if len(outputs) == 1 else (outputs or None)
         if "on_batch_end" in hooks:
             model.on_batch_end()
@@ -562,8 +567,7 @@ class Trainer:
         return result
 
     def _active_optimizers(self, batch_idx: int) -> List[Tuple[int, torch.optim.Optimizer]]:
-        if not self.optimizer_frequencies:
-            return self._all_optimizers
+        """With optimizer frequencies, the one optimizer whose turn batch ``batch_idx`` is."""
         place = batch_idx % sum(self.optimizer_frequencies)
         for idx, freq in enumerate(self.optimizer_frequencies):
             if place < freq:
@@ -573,11 +577,11 @@ class Trainer:
 
     def _training_step(self, batch: Any, batch_idx: int, opt_idx: int) -> Any:
         model = self.model
+        args = (batch, batch_idx, opt_idx) if len(self.optimizers) > 1 else (batch, batch_idx)
+        if self._autocast is _NULL_CONTEXT and not self._has_training_step_end:
+            return model.training_step(*args)  # the common case, without entering a null context
         with self._autocast:
-            if len(self.optimizers) > 1:
-                output = model.training_step(batch, batch_idx, opt_idx)
-            else:
-                output = model.training_step(batch, batch_idx)
+            output = model.training_step(*args)
             if self._has_training_step_end:
                 output = model.training_step_end(output)
         return output
@@ -647,14 +651,6 @@ class Trainer:
         loss = self._metrics.process_train_output(self, self._training_step(batch, batch_idx, opt_idx))[0]
         self.model.backward(self, loss, optimizer, opt_idx)
         return loss
-
-    def _after_optimizer_steps(self) -> None:
-        """Count the optimizer step and step the step-interval schedulers."""
-        self.global_step += 1
-        if self.lr_schedulers:
-            optim_utils.step_schedulers(self.lr_schedulers, "step", self.global_step, self.callback_metrics)
-        if self.max_steps is not None and self.global_step >= self.max_steps:
-            self.should_stop = True
 
     def _record_epoch_result(self, result: Dict[str, Any]) -> None:
         if not isinstance(result, dict):
