@@ -38,6 +38,9 @@ IDLE_STEPS_ALLOWED = 100  # optimizer-step windows without a step before the swe
 
 
 # ----------------------------------------------------------------- schedulers
+_NOTHING = object()
+
+
 class _SweepLR(LRScheduler):
     """Moves every group's lr from its base to ``end_lr`` times the group's ratio to the first group,
     over ``num_iter`` steps, both endpoints included; after ``num_iter - 1`` steps it stays at the end."""
@@ -49,17 +52,25 @@ class _SweepLR(LRScheduler):
             raise ValueError(f"`end_lr` must be a finite number, got {end_lr!r}")
         self.end_lr = float(end_lr)
         self.num_iter = num_iter
+        self.stepped_lr: Optional[float] = None
+        before = vars(optimizer).get("step", _NOTHING)
         super().__init__(optimizer, last_epoch)
         # torch wraps `optimizer.step` to warn when a scheduler steps first; the loop steps the sweep
-        # after the optimizer by construction, and the wrapper would cost a Python call every step
-        wrapper = vars(optimizer).get("step")
-        if wrapper is not None and getattr(wrapper, "_wrapped_by_lr_sched", False):
-            del optimizer.step
+        # after the optimizer by construction, and the wrapper would cost a Python call every step.
+        # Only a wrapper made just now is undone (one an earlier scheduler made is left in place).
+        if vars(optimizer).get("step", _NOTHING) is not before:
+            if before is _NOTHING:
+                del optimizer.step
+            else:
+                optimizer.step = before
 
     def step(self, epoch: Optional[int] = None) -> None:
         """Move to the next lr: ``LRScheduler.step`` without its call-order checks (this runs every
         optimizer step of the sweep); the initial step of ``__init__`` goes through it."""
-        self.stepped_lr = self.optimizer.param_groups[0]["lr"]  # what the optimizer step just used
+        # The first group's lr of the optimizer step just taken, as the sweep set it (a model's
+        # `optimizer_step` may scale it, for a warm-up: the suggestion is in the sweep's terms).
+        last = getattr(self, "_last_lr", None)
+        self.stepped_lr = float(last[0]) if last else None
         if epoch is not None or self._step_count < 1:
             super().step(epoch)
             return
@@ -492,7 +503,7 @@ class _SweepRecorder(Callback):
         self._last_step = trainer.global_step
         # The step's lr (the sweep scheduler notes it when the loop steps it, after the optimizer step)
         # and the mean loss of its micro-batches.
-        lr, loss = float(self.scheduler.stepped_lr), trainer.accumulated_loss
+        lr, loss = self.scheduler.stepped_lr, trainer.accumulated_loss
         self._steps += 1
         lag = self.read_lag if self.read_lag is not None else int(loss is not None and loss.is_cuda)
         if lag == 0:  # read at once (on the CPU that is no sync): the queue is always empty then

@@ -126,9 +126,10 @@ class StepMetrics:
             if "hiddens" in output:
                 del epoch_output["hiddens"]
                 known += 1
-            if len(output) > known:  # other keys reach `callback_metrics`
-                for key in output.keys() - _RESERVED - {"loss"}:
-                    callback[key] = epoch_output[key] = _detach(output[key])
+            if len(output) > known:  # other keys reach `callback_metrics`, in the dict's order
+                for key, value in output.items():
+                    if key != "loss" and key not in _RESERVED:
+                        callback[key] = epoch_output[key] = _detach(value)
         elif output is None:
             model._logged = {}
             return None

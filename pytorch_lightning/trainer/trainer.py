@@ -289,7 +289,8 @@ class Trainer:
         self.val_check_batch: Union[int, float] = math.inf
         self._metrics = StepMetrics()
         self._callback_hooks: Dict[str, List[Tuple[Any, bool]]] = {}  # see `_bind_callback_hooks`
-        self._step_hooks: frozenset = frozenset()  # see `_bind_step_hooks`
+        self._step_hooks: frozenset = frozenset()  # see `_bind_hooks`
+        self._bound_callback_count = 0
         self._all_optimizers: List[Tuple[int, torch.optim.Optimizer]] = []
         self._autocast = _NULL_CONTEXT
         self._reset_run_state()
@@ -384,14 +385,25 @@ class Trainer:
                 hook(self, self.model, *args)
         return output
 
-    def _bind_step_hooks(self) -> frozenset:
-        """The per-step hooks worth calling this epoch: the model's that are overridden (the defaults do
-        nothing, or what the loop does inline), and ``'callback.<hook>'`` for each per-step callback
-        hook that a callback implements (every one under a profiler)."""
-        names = {name for name in _PER_STEP_MODEL_HOOKS if is_overridden(name, self.model)}
+    def _bind_hooks(self) -> None:
+        """Look up, for the batches to come, what the loop calls: the optimizers, and the per-step hooks
+        worth calling (``_step_hooks``).
+
+        ``_step_hooks`` holds the model's per-step hooks that are not LightningModule's defaults (those
+        do nothing, or what the loop does inline), and ``'callback.<hook>'`` for each per-step callback
+        hook that a callback implements (every one under a profiler). Bound at each epoch start, and
+        again when a callback is added or removed; a model hook patched in the middle of an epoch is
+        seen from the next epoch on.
+        """
+        self._callback_hooks = {}
+        self._bound_callback_count = len(self.callbacks)
+        self._all_optimizers = list(enumerate(self.optimizers))
+        model = self.model
+        names = {name for name in _PER_STEP_MODEL_HOOKS
+                 if getattr(getattr(model, name, None), "__func__", None) is not _MODEL_DEFAULTS[name]}
         names.update(f"callback.{name}" for name in _PER_STEP_CALLBACK_HOOKS
                      if self._profiling or _bind_callback_hooks(self.callbacks, name, 0, False))
-        return frozenset(names)
+        self._step_hooks = frozenset(names)
 
     # ------------------------------------------------------------------- fit
     def fit(self, model: LightningModule, train_dataloader=None, val_dataloaders=None) -> int:
@@ -480,9 +492,7 @@ class Trainer:
         self._callback_hooks = {}  # callbacks added or removed since the last epoch are seen
         self._call_hook("on_epoch_start")
         self._call_hook("on_train_epoch_start", model=False)
-        # after the hooks: they may replace the optimizers or patch the model's hooks
-        self._all_optimizers = list(enumerate(self.optimizers))
-        self._step_hooks = self._bind_step_hooks()
+        self._bind_hooks()  # after those hooks: they may replace the optimizers or patch the model's hooks
         self.model.train()
         keep_outputs = is_overridden("training_epoch_end", self.model)
         validate_this_epoch = self._val_enabled() and self._epoch_end_validation_due()
@@ -517,9 +527,11 @@ class Trainer:
     def _run_train_batch(self, batch: Any, batch_idx: int, is_last: bool) -> Any:
         """One batch: a training step per active optimizer, the optimizer step when accumulation is due.
 
-        Hooks that nothing implements are not called (see ``_bind_step_hooks``): code run between the
+        Hooks that nothing implements are not called (see ``_bind_hooks``): code run between the
         model's kernels costs several times what it costs in a warm loop.
         """
+        if len(self.callbacks) != self._bound_callback_count:  # a callback added or removed mid-epoch
+            self._bind_hooks()
         model, hooks = self.model, self._step_hooks
         if self.device.type != "cpu":
             batch = move_data_to_device(batch, self.device)
@@ -888,9 +900,10 @@ def _autocast_context(precision: Union[int, str], device: torch.device):
 def _bind_callback_hooks(callbacks: List[Any], name: str, n_args: int, has_newer: bool) -> List[Tuple[Any, bool]]:
     """Each callback's ``name`` hook that does something, and whether it takes the newer arguments.
 
-    Looked up once per epoch: the batch hooks run every step, and most callbacks inherit the no-ops.
+    Looked up once per epoch (and when the callback list changes length): the batch hooks run every
+    step, and most callbacks inherit the no-ops.
     """
-    noop = getattr(Callback, name, None)
+    noop = _CALLBACK_NOOPS.get(name)
     hooks = []
     for callback in callbacks:
         hook = getattr(callback, name, None)  # callbacks need not subclass Callback
@@ -917,6 +930,10 @@ _NULL_CONTEXT = contextlib.nullcontext()
 # LightningModule hooks called every step; one left as LightningModule defines it is not called
 _PER_STEP_MODEL_HOOKS = ("on_batch_start", "on_batch_end", "on_after_backward", "backward", "optimizer_step",
                          "on_before_zero_grad", "optimizer_zero_grad")
+# The functions the defaults are, taken at import: a hook that is not one of them (overridden, patched
+# on the instance or on the base class, a mock) is called.
+_MODEL_DEFAULTS = {name: vars(LightningModule)[name] for name in _PER_STEP_MODEL_HOOKS}
+_CALLBACK_NOOPS = {name: fn for name, fn in vars(Callback).items() if inspect.isfunction(fn)}
 _PER_STEP_CALLBACK_HOOKS = ("on_batch_start", "on_train_batch_start", "on_before_optimizer_step", "on_batch_end",
                             "on_train_batch_end")
 _SKIP_EPOCH = object()

@@ -60,3 +60,31 @@ def test_map_style_loader_is_not_read_past_the_limit():
     loader = DataLoader(Counting(torch.arange(10.0).unsqueeze(1)), batch_size=2)
     assert len(list(iter_with_last(loader, 2))) == 2
     assert reads == [0, 1, 2, 3]
+
+
+def test_batches_are_read_one_ahead_as_0_8_5_read_them():
+    """Data that draws random numbers draws them in 0.8.5's order: batch i + 1 is read before batch i
+    is handed out (and nothing past the limit is read)."""
+    events = []
+
+    class Logged(TensorDataset):
+        def __getitem__(self, idx):
+            events.append(f"read {idx}")
+            return super().__getitem__(idx)
+
+    loader = DataLoader(Logged(torch.arange(4.0).unsqueeze(1)), batch_size=1)
+    for index, _, _ in iter_with_last(loader, 3):
+        events.append(f"step {index}")
+    assert events == ["read 0", "read 1", "step 0", "read 2", "step 1", "step 2"]
+
+
+def test_a_sampler_whose_len_overestimates_still_gets_its_last_batch_flagged():
+    class Lying(torch.utils.data.Sampler):
+        def __iter__(self):
+            return iter(range(3))
+
+        def __len__(self):
+            return 5
+
+    loader = DataLoader(TensorDataset(torch.arange(3.0).unsqueeze(1)), sampler=Lying(), batch_size=1)
+    assert [last for _, _, last in iter_with_last(loader, len(loader))] == [False, False, True]

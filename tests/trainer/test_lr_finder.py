@@ -426,6 +426,57 @@ def test_sweep_step_keeps_torch_scheduler_state_and_warns_nothing(cls, recwarn):
     assert fresh.last_epoch == 6 and fresh.get_lr()[0] == pytest.approx(1.0, rel=1e-12)
 
 
+def test_lr_find_records_the_sweeps_lr_when_optimizer_step_scales_it(tmp_path):
+    """A 0.8.5-docs-style warm-up in `optimizer_step` scales the lr the optimizer uses; the recorded
+    lrs stay the sweep's, so `suggestion()` is in the terms `hparams.lr` is set in."""
+
+    class WarmUp(TinyModel):
+        def optimizer_step(self, epoch, batch_idx, optimizer, optimizer_idx, second_order_closure=None,
+                           on_tpu=False, using_native_amp=False, using_lbfgs=False):
+            for group in optimizer.param_groups:
+                group["lr"] = group["lr"] * 0.5
+            optimizer.step()
+
+    torch.manual_seed(0)
+    finder = make_trainer(tmp_path, max_epochs=5).lr_find(WarmUp(n=64), min_lr=1e-4, max_lr=1e-1, num_training=5,
+                                                          early_stop_threshold=None)
+    np.testing.assert_allclose(finder.results["lr"], np.geomspace(1e-4, 1e-1, 5), rtol=1e-9)
+
+
+def test_lr_find_with_a_tensor_lr_records_each_steps_lr_as_a_float(tmp_path):
+    class TensorLR(TinyModel):
+        def configure_optimizers(self):
+            return torch.optim.SGD(self.parameters(), lr=torch.tensor(0.01))
+
+    torch.manual_seed(0)
+    finder = make_trainer(tmp_path, max_epochs=5).lr_find(TensorLR(n=64), min_lr=1e-4, max_lr=1e-1, num_training=5,
+                                                          early_stop_threshold=None)
+    assert all(type(lr) is float for lr in finder.results["lr"])
+    np.testing.assert_allclose(finder.results["lr"], np.geomspace(1e-4, 1e-1, 5), rtol=1e-6)
+
+
+def test_sweep_scheduler_undoes_only_its_own_optimizer_step_wrapper():
+    import types
+
+    calls = []
+    param = nn.Parameter(torch.zeros(1))
+    opt = torch.optim.SGD([param], lr=0.1)
+    original = opt.step
+    opt.step = types.MethodType(lambda self, *a, **k: (calls.append("patched"), original(*a, **k))[1], opt)
+    patched = opt.step
+    _ExponentialLR(opt, end_lr=1e-2, num_iter=3)
+    assert opt.step is patched  # the user's instance patch, not torch's wrapper and not the class's step
+    param.grad = torch.ones(1)
+    opt.step()
+    assert calls == ["patched"]
+
+    other = torch.optim.SGD([nn.Parameter(torch.zeros(1))], lr=0.1)
+    torch.optim.lr_scheduler.StepLR(other, step_size=1)  # an earlier scheduler's wrapper stays
+    wrapper = other.step
+    _LinearLR(other, end_lr=1.0, num_iter=3)
+    assert other.step is wrapper and getattr(wrapper, "_wrapped_by_lr_sched", False)
+
+
 def test_schedulers_reject_bad_arguments():
     opt = torch.optim.SGD([nn.Parameter(torch.zeros(1))], lr=0.1)
     with pytest.raises(ValueError, match="`num_iter`"):
