@@ -12,7 +12,7 @@ range of the B/A time ratio over the repeats. Targets (small MLP, one thread): `
 ``lr_find``'s peak memory at most the hand-written range test's plus one copy of the state.
 
 Where the time goes (MLP, one thread): a step's framework code costs 3-6 us in a warm loop (a
-model with no kernels), but 25-45 us when measured between the model's kernels. The kernels evict
+model with no kernels), but 30-60 us when measured between the model's kernels. The kernels evict
 the interpreter's caches, so each distinct function and object the step touches afterwards misses;
 the overhead follows how much distinct code a step runs, not the calls a warm profile counts. The
 per-step path was cut to what a step needs: the step output is parsed in one pass, hooks nothing
