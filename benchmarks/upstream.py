@@ -17,13 +17,12 @@ import tempfile
 
 import torch
 
-_CHILD = r'''
-import copy, statistics, sys, time, warnings
+# The workload, the hand-written loops and the paired timing, shared by the children below.
+_COMMON = r'''
+import copy, math, statistics, sys, time, warnings
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
-import pytorch_lightning as upstream
-from pytorch_lightning.tuner import Tuner
 
 warnings.filterwarnings("ignore")
 torch.set_num_threads(int(sys.argv[1]))
@@ -33,28 +32,6 @@ data = TensorDataset(torch.randn(8192, 64, generator=g), torch.randint(0, 10, (8
 loader = DataLoader(data, batch_size=64)
 torch.manual_seed(0)
 net = nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10))
-
-
-class Module(upstream.LightningModule):
-    def __init__(self, net):
-        super().__init__()
-        self.net = net
-        self.lr = 0.01
-
-    def training_step(self, batch, batch_idx):
-        x, y = batch
-        return nn.functional.cross_entropy(self.net(x), y)
-
-    def configure_optimizers(self):
-        return torch.optim.SGD(self.parameters(), lr=self.lr)
-
-    def train_dataloader(self):
-        return loader
-
-
-def trainer():
-    return upstream.Trainer(max_epochs=1, logger=False, enable_checkpointing=False, enable_progress_bar=False,
-                            enable_model_summary=False, num_sanity_val_steps=0, accelerator="cpu", devices=1)
 
 
 def hand_epoch():
@@ -86,6 +63,46 @@ def hand_range_test(num_training=100):
     return time.perf_counter() - start
 
 
+def report(label, hand, ours, steps):
+    # A and B interleaved, the order alternating; the median and range of the ratio
+    hand(), ours()
+    ratios, extra = [], []
+    for i in range(repeats):
+        pair = (hand, ours) if i % 2 == 0 else (ours, hand)
+        times = {fn: fn() for fn in pair}
+        ratios.append(times[ours] / times[hand])
+        extra.append((times[ours] - times[hand]) / steps * 1e6)
+    print(f"  {label} {sys.argv[1]}t mlp {statistics.median(ratios):.3f}x "
+          f"[{min(ratios):.3f}-{max(ratios):.3f}]  overhead {statistics.median(extra):6.1f} us/step")
+'''
+
+_CHILD = _COMMON + r'''
+import pytorch_lightning as upstream
+from pytorch_lightning.tuner import Tuner
+
+
+class Module(upstream.LightningModule):
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+        self.lr = 0.01
+
+    def training_step(self, batch, batch_idx):
+        x, y = batch
+        return nn.functional.cross_entropy(self.net(x), y)
+
+    def configure_optimizers(self):
+        return torch.optim.SGD(self.parameters(), lr=self.lr)
+
+    def train_dataloader(self):
+        return loader
+
+
+def trainer():
+    return upstream.Trainer(max_epochs=1, logger=False, enable_checkpointing=False, enable_progress_bar=False,
+                            enable_model_summary=False, num_sanity_val_steps=0, accelerator="cpu", devices=1)
+
+
 def upstream_fit():
     module, t = Module(copy.deepcopy(net)), trainer()
     start = time.perf_counter()
@@ -100,37 +117,14 @@ def upstream_lr_find():
     return time.perf_counter() - start
 
 
-for name, hand, ours, steps in (("fit", hand_epoch, upstream_fit, len(loader)),
-                                ("lr_find", hand_range_test, upstream_lr_find, 100)):
-    hand(), ours()
-    ratios, extra = [], []
-    for i in range(repeats):
-        pair = (hand, ours) if i % 2 == 0 else (ours, hand)
-        times = {fn: fn() for fn in pair}
-        ratios.append(times[ours] / times[hand])
-        extra.append((times[ours] - times[hand]) / steps * 1e6)
-    print(f"  upstream {upstream.__version__:7} {sys.argv[1]}t mlp {name:8} {statistics.median(ratios):.3f}x "
-          f"[{min(ratios):.3f}-{max(ratios):.3f}]  overhead {statistics.median(extra):6.1f} us/step")
+report(f"upstream {upstream.__version__:7} fit     ", hand_epoch, upstream_fit, len(loader))
+report(f"upstream {upstream.__version__:7} lr_find ", hand_range_test, upstream_lr_find, 100)
 '''
 
-
-_TORCH_LR_FINDER_CHILD = r'''
-import copy, math, statistics, sys, time, warnings
-import torch
-from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
+_TORCH_LR_FINDER_CHILD = _COMMON + r'''
 import torch_lr_finder
 from torch_lr_finder import LRFinder
 
-warnings.filterwarnings("ignore")
-torch.set_num_threads(int(sys.argv[1]))
-repeats = int(sys.argv[2])
-g = torch.Generator().manual_seed(0)
-data = TensorDataset(torch.randn(8192, 64, generator=g), torch.randint(0, 10, (8192,), generator=g))
-loader = DataLoader(data, batch_size=64)
-torch.manual_seed(0)
-net = nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10))
-''' + _CHILD[_CHILD.index("def hand_range_test"):_CHILD.index("def upstream_fit")] + r'''
 
 def library_range_test(num_training=100):
     model = copy.deepcopy(net)
@@ -142,16 +136,8 @@ def library_range_test(num_training=100):
     return time.perf_counter() - start
 
 
-hand_range_test(), library_range_test()
-ratios, extra = [], []
-for i in range(repeats):
-    pair = (hand_range_test, library_range_test) if i % 2 == 0 else (library_range_test, hand_range_test)
-    times = {fn: fn() for fn in pair}
-    ratios.append(times[library_range_test] / times[hand_range_test])
-    extra.append((times[library_range_test] - times[hand_range_test]) / 100 * 1e6)
 version = getattr(torch_lr_finder, "__version__", sys.argv[3])
-print(f"  torch-lr-finder {version:7} {sys.argv[1]}t mlp range_test {statistics.median(ratios):.3f}x "
-      f"[{min(ratios):.3f}-{max(ratios):.3f}]  overhead {statistics.median(extra):6.1f} us/step")
+report(f"torch-lr-finder {version:7} range_test", hand_range_test, library_range_test, 100)
 '''
 
 _PACKAGES = {"pytorch-lightning": ("2.6.6", _CHILD), "torch-lr-finder": ("0.2.2", _TORCH_LR_FINDER_CHILD)}
