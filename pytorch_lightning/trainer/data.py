@@ -5,7 +5,7 @@ import operator
 import warnings
 from typing import Any, Callable, Iterator, List, Tuple, Union
 
-from torch.utils.data import DataLoader, IterableDataset, RandomSampler, SequentialSampler
+from torch.utils.data import DataLoader, RandomSampler, SequentialSampler
 
 from pytorch_lightning.utilities.exceptions import MisconfigurationException
 

@@ -507,14 +507,10 @@ class _SweepRecorder(Callback):
         self._steps += 1
         lag = self.read_lag if self.read_lag is not None else int(loss is not None and loss.is_cuda)
         if lag == 0:  # read at once (on the CPU that is no sync): the queue is always empty then
-            finder = self.finder
-            finder._total_batch_idx = trainer.total_batch_idx
-            reason = finder._record(lr, float(loss) if loss is not None else math.nan, self.threshold)
-            if reason is not None:
-                finder.stop_reason = reason
+            if self._record(lr, float(loss) if loss is not None else math.nan, trainer.total_batch_idx):
                 trainer.should_stop = True
             return
-        self._queue.append((lr, *_start_host_copy(loss, lag), trainer.total_batch_idx))
+        self._queue.append((lr, *_start_host_copy(loss), trainer.total_batch_idx))
         last = self._steps >= self.finder.num_training
         while self._queue and (len(self._queue) > lag or last):
             if self._read_oldest():
@@ -544,10 +540,10 @@ class _SweepRecorder(Callback):
         return True
 
 
-def _start_host_copy(loss: Optional[torch.Tensor], lag: int) -> Tuple[Any, Any]:
-    """``(value, event)``: the loss itself when it is read at once, else a copy on its way to the host."""
-    if loss is None or lag == 0:
-        return loss, None
+def _start_host_copy(loss: Optional[torch.Tensor]) -> Tuple[Any, Any]:
+    """``(value, event)`` for a loss read some steps later: a copy on its way to the host."""
+    if loss is None:
+        return None, None
     if not loss.is_cuda:
         return loss.detach().clone(), None
     host = torch.empty(loss.shape, dtype=loss.dtype, pin_memory=True)
